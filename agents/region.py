@@ -1,0 +1,31 @@
+"""Regions: federal subjects (Krasnoyarsk, Irkutsk, Tuva, Sakha …) and two aggregates.
+
+A region holds its labour pool and, once the chain and sectors exist, its GRP and jobs; its
+tax and support policy come with the chain issue (#4).
+"""
+
+from __future__ import annotations
+
+import mesa
+
+
+class Region(mesa.Agent):
+    """A model region: population, whether it counts as Siberia, the atlas cells it covers."""
+
+    def __init__(self, model, row, n_cells: int, area_km2: float):
+        super().__init__(model)
+        self.name: str = row.name
+        self.capital: str = row.capital
+        self.district: str = row.district
+        self.siberian: bool = row.siberian
+        self.population: float = row.population
+        self.n_cells = n_cells
+        self.area_km2 = area_km2
+        self.source: str = row.source
+
+    def describe(self) -> dict:
+        return {"name": self.name, "capital": self.capital, "siberian": self.siberian,
+                "population": self.population, "area_km2": self.area_km2}
+
+    def __repr__(self) -> str:
+        return f"<Region {self.name}>"

@@ -1,0 +1,306 @@
+"""The parameter catalogue: every model parameter, declared once.
+
+The model validates its keyword arguments against it, the app builds its controls from it,
+the sweep CLI checks its specs against it and ``docs/parameters.md`` is generated from it.
+Each entry has a type, a default, bounds or choices, a unit, a group, a one-line description,
+and the source (with confidence) of its default. Levers whose mechanism a later issue builds
+say so in ``effect``; until then they are validated and recorded but change nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from model.errors import ParameterError, closest
+
+_TYPE_NAMES = {float: "a number", int: "an integer", bool: "true or false", str: "a string"}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One catalogue entry. ``bounds`` are inclusive; ``special`` values are allowed besides them."""
+
+    name: str
+    kind: type
+    default: Any
+    unit: str
+    group: str
+    description: str
+    source: str
+    confidence: str
+    bounds: tuple[float, float] | None = None
+    choices: tuple[Any, ...] | None = None
+    special: Mapping[Any, str] = field(default_factory=dict)
+    effect: str = "acts now"
+
+    def validate(self, value: Any) -> Any:
+        """Return ``value`` converted to this parameter's type, or raise :class:`ParameterError`."""
+        value = self._coerce(value)
+        if self.choices is not None and value not in self.choices:
+            raise ParameterError(
+                f"parameter '{self.name}' = {value!r} is not valid: expected {self.domain()}"
+            )
+        if self.bounds is not None and value not in self.special:
+            lo, hi = self.bounds
+            if not (lo <= value <= hi):
+                raise ParameterError(
+                    f"parameter '{self.name}' = {value!r} is out of bounds: expected {self.domain()}"
+                )
+        return value
+
+    def _coerce(self, value: Any) -> Any:
+        kind = self.kind
+        expected = _TYPE_NAMES[kind]
+        if self.domain() != expected:
+            expected += f" ({self.domain()})"
+        bad = ParameterError(
+            f"parameter '{self.name}' expects {expected}, got {value!r} ({type(value).__name__})"
+        )
+        if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+            value = value.item()  # numpy scalars from sweeps
+        if kind is bool:
+            if isinstance(value, bool):
+                return value
+            raise bad
+        if isinstance(value, bool):
+            raise bad
+        if kind is float:
+            if isinstance(value, (int, float)) and math.isfinite(value):
+                return float(value)
+            raise bad
+        if kind is int:
+            if isinstance(value, int):
+                return value
+            if isinstance(value, float) and value.is_integer():
+                return int(value)
+            raise bad
+        if isinstance(value, str):
+            return value
+        raise bad
+
+    def parse(self, text: str) -> Any:
+        """Parse a command-line string (``--set name=text``) and validate it."""
+        text = text.strip()
+        if self.kind is bool:
+            lowered = text.lower()
+            if lowered in ("true", "1", "yes", "on"):
+                return True
+            if lowered in ("false", "0", "no", "off"):
+                return False
+            raise ParameterError(f"parameter '{self.name}' expects true or false, got '{text}'")
+        if self.kind in (int, float):
+            try:
+                number = float(text)
+            except ValueError:
+                raise ParameterError(
+                    f"parameter '{self.name}' expects {_TYPE_NAMES[self.kind]} "
+                    f"({self.domain()}), got '{text}'"
+                ) from None
+            return self.validate(number)
+        return self.validate(text)
+
+    def domain(self) -> str:
+        """The valid values, in words, for messages and docs."""
+        if self.choices is not None:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        parts = []
+        if self.bounds is not None:
+            lo, hi = self.bounds
+            parts.append(f"{lo:g} to {hi:g}" if self.kind is not bool else "")
+        parts += [f"{k!r} = {v}" for k, v in self.special.items()]
+        return " or ".join(p for p in parts if p) or _TYPE_NAMES[self.kind]
+
+
+def _p(**kw: Any) -> Parameter:
+    return Parameter(**kw)
+
+
+_ISSUE_POWER = "power market and data centres (issue #3)"
+_ISSUE_CHAIN = "rare-earth chain and investment (issue #4)"
+_ISSUE_FREIGHT = "freight network (issue #5)"
+_ISSUE_THREATS = "threats and backups (issue #6)"
+
+PARAMETERS: dict[str, Parameter] = {
+    p.name: p
+    for p in [
+        # --- time and space -------------------------------------------------------------
+        _p(name="horizon_years", kind=int, default=26, bounds=(1, 26), unit="years",
+           group="time and space",
+           description="Length of the run from January 2025, one step per month (26 = to Dec 2050).",
+           source="DESIGN.md §4: 2025-2050", confidence="high"),
+        _p(name="resolution_deg", kind=float, default=1.0, choices=(1.0, 0.5, 0.25), unit="deg",
+           group="time and space",
+           description="Cell size of the geographic atlas (longitude and latitude).",
+           source="DESIGN.md §4: default 1 degree, configurable finer", confidence="high"),
+        # --- power ------------------------------------------------------------------------
+        _p(name="hydro_buildout_gw", kind=float, default=0.0, bounds=(0.0, 40.0), unit="GW",
+           group="power",
+           description="New hydro capacity by 2050 beyond today's fleet, drawn from the planned "
+                       "projects.",
+           source="assumption — 0 = no programme; the planned pipeline in facts.yaml "
+                  "(Evenkiyskaya 8-12 GW, lower Angara, Krapivinskaya) totals ~11-14 GW",
+           confidence="low", effect=_ISSUE_POWER),
+        _p(name="hydro_inflow_index", kind=float, default=1.0, bounds=(0.6, 1.4), unit="index",
+           group="power",
+           description="Hydro inflow relative to an average year (1 = average; wet/dry years "
+                       "vary around it).",
+           source="assumption — 1 is the long-run mean by definition; 0.6-1.4 spans observed "
+                  "Angara-Yenisei low- and high-water years",
+           confidence="medium", effect=_ISSUE_POWER),
+        _p(name="ai_demand_gw_2035", kind=float, default=0.5, bounds=(0.0, 20.0), unit="GW",
+           group="power",
+           description="AI computing load reached in 2035, growing toward it from today.",
+           source="assumption — Russia's permitted data-centre capacity was 841 MW in 2025 "
+                  "(iKS-Consulting, facts.yaml power.loads.data_centres); no Siberian AI plan found",
+           confidence="low", effect=_ISSUE_POWER),
+        # --- economy and policy -----------------------------------------------------------
+        _p(name="discount_rate", kind=float, default=0.10, bounds=(0.02, 0.25), unit="1/yr",
+           group="economy and policy",
+           description="Real discount rate investors use in NPV (real WACC).",
+           source="facts.yaml macro.real_discount_rate_industry: 0.10, range 0.06-0.16 "
+                  "(assumption under high key rates)",
+           confidence="low", effect=_ISSUE_CHAIN),
+        _p(name="processing_subsidy_share", kind=float, default=0.0, bounds=(0.0, 0.5),
+           unit="share of capex", group="economy and policy",
+           description="Share of a rare-earth processing plant's capital cost paid by the state.",
+           source="assumption — 0 = no dedicated support in the base year", confidence="medium",
+           effect=_ISSUE_CHAIN),
+        _p(name="world_price_index", kind=float, default=1.0, bounds=(0.3, 3.0), unit="index",
+           group="economy and policy",
+           description="World rare-earth prices by stage relative to 2024 levels (1 = today).",
+           source="facts.yaml ree.prices: NdPr oxide ranged ~48-125 USD/kg in 2020-2026, "
+                  "i.e. about 0.5-2.3x its 2024 level",
+           confidence="medium", effect=_ISSUE_CHAIN),
+        _p(name="planning_mode", kind=str, default="market", choices=("market", "coordinated"),
+           unit="", group="economy and policy",
+           description="market: firms decide alone, the state only announces programmes; "
+                       "coordinated: the planner sequences hydro, links and support with demand.",
+           source="seed: 'a unified system of strategic planning'; default = today's practice",
+           confidence="medium", effect=_ISSUE_CHAIN),
+        # --- threats ----------------------------------------------------------------------
+        _p(name="threat_intensity", kind=float, default=1.0, bounds=(0.0, 5.0), unit="index",
+           group="threats",
+           description="Western threat level (1 = the 2024-2025 level, 0 = none).",
+           source="facts.yaml threats.default_intensity.west (assumption)", confidence="low",
+           effect=_ISSUE_THREATS),
+        _p(name="threat_intensity_east", kind=float, default=0.0, bounds=(0.0, 5.0), unit="index",
+           group="threats",
+           description="Eastern threat level (0 = none, as in the base year).",
+           source="facts.yaml threats.default_intensity.east (assumption)", confidence="medium",
+           effect=_ISSUE_THREATS),
+        _p(name="backups_allowed", kind=bool, default=True, unit="", group="threats",
+           description="Whether exposed incumbents may build backup capacity in Siberia.",
+           source="seed: 'backup production facilities ... in Siberian regions'",
+           confidence="medium", effect=_ISSUE_THREATS),
+        # --- transport --------------------------------------------------------------------
+        _p(name="nsr_rail_link_year", kind=int, default=0, bounds=(2026, 2050), special={0: "never"},
+           unit="year", group="transport",
+           description="Year the Northern Sea Route ports are joined to the railway network "
+                       "(0 = never).",
+           source="facts.yaml transport.planned_links: Northern Latitudinal Railway and "
+                  "Bovanenkovo-Sabetta have no firm date; default = not built",
+           confidence="low", effect=_ISSUE_FREIGHT),
+        _p(name="river_development", kind=float, default=0.0, bounds=(0.0, 1.0), unit="0-1",
+           group="transport",
+           description="Development of the Ob, Yenisei and Lena waterways (0 = today, 1 = "
+                       "longest seasons and largest capacity considered).",
+           source="assumption — scale of the 2030 inland-waterway target (facts.yaml "
+                  "transport.rivers: 200 Mt by 2030 vs ~105-116 Mt today)",
+           confidence="low", effect=_ISSUE_FREIGHT),
+    ]
+}
+
+
+class Params(Mapping[str, Any]):
+    """Validated parameter values, read as attributes (``params.discount_rate``) or as a mapping."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, Any]):
+        object.__setattr__(self, "_values", dict(values))
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Params are read-only; make a new model with other values")
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Params({self._values!r})"
+
+
+def parameter(name: str) -> Parameter:
+    """The catalogue entry for ``name``; an unknown name raises with the closest valid one."""
+    try:
+        return PARAMETERS[name]
+    except KeyError:
+        raise ParameterError(
+            f"unknown parameter '{name}'{closest(name, list(PARAMETERS))}; "
+            f"valid names: {', '.join(PARAMETERS)}"
+        ) from None
+
+
+def defaults() -> dict[str, Any]:
+    """Every parameter at its catalogue default."""
+    return {name: p.default for name, p in PARAMETERS.items()}
+
+
+def resolve(*layers: Mapping[str, Any]) -> Params:
+    """Defaults overridden by each layer in turn (scenario, then user), every value validated."""
+    values = defaults()
+    for layer in layers:
+        for name, value in layer.items():
+            values[name] = parameter(name).validate(value)
+    return Params(values)
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """Parse ``NAME=VALUE`` from the command line into a validated pair."""
+    name, sep, raw = text.partition("=")
+    if not sep or not name.strip():
+        raise ParameterError(f"expected NAME=VALUE, got '{text}'")
+    p = parameter(name.strip())
+    return p.name, p.parse(raw)
+
+
+def catalogue_markdown() -> str:
+    """``docs/parameters.md``: the catalogue as tables by group (generated; do not edit)."""
+    lines = [
+        "# Parameters",
+        "",
+        "Generated from the parameter catalogue (`model/params.py`) by "
+        "`siberia params --markdown`; do not edit by hand. A test fails when this page is stale.",
+        "",
+        "Confidence: **high** = official or widely published; **medium** = a published estimate; "
+        "**low** = an assumption, a candidate for a sweep range.",
+        "",
+    ]
+    groups: dict[str, list[Parameter]] = {}
+    for p in PARAMETERS.values():
+        groups.setdefault(p.group, []).append(p)
+    for group, params in groups.items():
+        lines += [f"## {group[0].upper()}{group[1:]}", "",
+                  "| name | default | valid values | unit | description | source (confidence) "
+                  "| mechanism |",
+                  "|---|---|---|---|---|---|---|"]
+        for p in params:
+            cells = [f"`{p.name}`", f"`{p.default!r}`", p.domain(), p.unit or "—",
+                     p.description, f"{p.source} ({p.confidence})", p.effect]
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        lines.append("")
+    return "\n".join(lines)

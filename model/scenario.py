@@ -1,0 +1,378 @@
+"""Scenarios as data: TOML files of parameter overrides and facility tables.
+
+A scenario is a name (``baseline``, ``hydro_push`` …, the files in ``model/scenarios``) or a path
+to a TOML file. A file may say ``extends = "baseline"`` and state only what differs: its
+``[params]`` override the parent's, and a facility row with the id (or name) of a parent's row
+replaces that row; other rows are added. Every row carries the ``source`` of its numbers and a
+``confidence``; ``sources = {field = "..."}`` names a different source for one field.
+
+Errors name the file, the table, the row and the field, on one line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from model.errors import ScenarioError, UserInputError, closest
+from model.params import Params, resolve
+
+SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
+
+Confidence = Literal["high", "medium", "low"]
+LatLon = tuple[float, float]
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: str = Field(min_length=1)
+    confidence: Confidence
+    sources: dict[str, str] = Field(default_factory=dict)
+    notes: str | None = None
+
+
+class _Located(_Row):
+    region: str
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class RegionRow(_Row):
+    name: str
+    capital: str
+    district: str
+    siberian: bool
+    population: float = Field(ge=0)
+
+
+class CityRow(_Located):
+    name: str
+    port: Literal["river", "sea"] | None = None
+    label: bool = False
+
+
+class PortRow(_Located):
+    id: str
+    name: str
+    kind: Literal["sea", "river"]
+    cargo_mt_per_year: float | None = Field(default=None, ge=0)
+    on_nsr: bool = False
+
+
+class DepositRow(_Located):
+    id: str
+    name: str
+    commodities: list[str] = Field(default_factory=list)
+    status: Literal["undeveloped", "explored", "licensed", "operating", "depleted"]
+    reserves_t_reo: float = Field(ge=0)
+    grade_treo_pct: float | None = Field(default=None, ge=0, le=100)
+    capacity_t_reo_per_year: float = Field(default=0.0, ge=0)
+    planned_capacity_t_reo_per_year: float | None = Field(default=None, ge=0)
+    capex_usd: float | None = Field(default=None, ge=0)
+    lead_time_years: float | None = Field(default=None, ge=0)
+
+
+class PowerStationRow(_Located):
+    id: str
+    name: str
+    kind: Literal["hydro", "coal", "gas", "nuclear"]
+    capacity_mw: float = Field(gt=0)
+    avg_output_twh_per_year: float | None = Field(default=None, ge=0)
+    river: str | None = None
+    status: Literal["operating", "building", "retired"] = "operating"
+    commissioned_year: int | None = None
+    owner: str | None = None
+
+
+class PlannedHydroRow(_Located):
+    id: str
+    name: str
+    river: str
+    capacity_mw: float = Field(gt=0)
+    output_twh_per_year: float | None = Field(default=None, ge=0)
+    capex_usd: float | None = Field(default=None, ge=0)
+    earliest_year: int | None = None
+    status: str = "planned"
+
+
+class RouteRow(_Row):
+    id: str
+    name: str
+    mode: Literal["rail", "river", "sea", "road"]
+    status: Literal["operating", "planned"]
+    opens_year: int | None = None
+    waypoints: list[LatLon] = Field(min_length=2)
+    waypoint_names: list[str] | None = None
+    length_km: float | None = Field(default=None, gt=0)
+    capacity_mt_per_year: float | None = Field(default=None, ge=0)
+
+    @field_validator("waypoints")
+    @classmethod
+    def _latlon(cls, v: list[LatLon]) -> list[LatLon]:
+        for lat, lon in v:
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise ValueError(f"waypoint ({lat}, {lon}) is not (lat, lon) in degrees")
+        return v
+
+
+class ShipyardRow(_Located):
+    id: str
+    name: str
+    output: str
+
+
+class LargeLoadRow(_Located):
+    id: str
+    name: str
+    sector: str
+    capacity_kt_per_year: float = Field(ge=0)
+    energy_mwh_per_t: float = Field(ge=0)
+
+
+class FrontierRow(_Row):
+    side: Literal["west", "east"]
+    waypoints: list[LatLon] = Field(min_length=1)
+    waypoint_names: list[str] | None = None
+
+
+# tables and the key that identifies a row when a variant replaces it
+TABLES: dict[str, tuple[type[_Row], str]] = {
+    "regions": (RegionRow, "name"),
+    "cities": (CityRow, "name"),
+    "ports": (PortRow, "id"),
+    "deposits": (DepositRow, "id"),
+    "power_stations": (PowerStationRow, "id"),
+    "planned_hydro": (PlannedHydroRow, "id"),
+    "routes": (RouteRow, "id"),
+    "shipyards": (ShipyardRow, "id"),
+    "large_loads": (LargeLoadRow, "id"),
+    "frontiers": (FrontierRow, "side"),
+}
+
+
+class ScenarioFile(BaseModel):
+    """One TOML file as written (before ``extends`` is applied)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    description: str
+    extends: str | None = None
+    notes: str | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
+    regions: list[RegionRow] = Field(default_factory=list)
+    cities: list[CityRow] = Field(default_factory=list)
+    ports: list[PortRow] = Field(default_factory=list)
+    deposits: list[DepositRow] = Field(default_factory=list)
+    power_stations: list[PowerStationRow] = Field(default_factory=list)
+    planned_hydro: list[PlannedHydroRow] = Field(default_factory=list)
+    routes: list[RouteRow] = Field(default_factory=list)
+    shipyards: list[ShipyardRow] = Field(default_factory=list)
+    large_loads: list[LargeLoadRow] = Field(default_factory=list)
+    frontiers: list[FrontierRow] = Field(default_factory=list)
+
+
+class Scenario(BaseModel):
+    """A scenario with ``extends`` applied: parameter values and facility tables, validated."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    description: str
+    path: Path
+    chain: tuple[str, ...]  # this scenario and the ones it extends, nearest first
+    sha256: str  # over the files of the chain, in order
+    params: dict[str, Any]  # overrides, validated against the catalogue
+    param_sources: dict[str, str]
+    regions: list[RegionRow]
+    cities: list[CityRow]
+    ports: list[PortRow]
+    deposits: list[DepositRow]
+    power_stations: list[PowerStationRow]
+    planned_hydro: list[PlannedHydroRow]
+    routes: list[RouteRow]
+    shipyards: list[ShipyardRow]
+    large_loads: list[LargeLoadRow]
+    frontiers: list[FrontierRow]
+
+    def resolved_params(self, **overrides: Any) -> Params:
+        """Catalogue defaults, then this scenario's overrides, then the caller's."""
+        return resolve(self.params, overrides)
+
+    def region(self, name: str) -> RegionRow:
+        for r in self.regions:
+            if r.name == name:
+                return r
+        raise KeyError(name)
+
+    def frontier(self, side: str) -> FrontierRow | None:
+        return next((f for f in self.frontiers if f.side == side), None)
+
+
+def available() -> list[str]:
+    """Names of the scenarios shipped with the package."""
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
+
+
+def _locate(ref: str | Path, relative_to: Path | None = None) -> Path:
+    ref_str = str(ref)
+    looks_like_path = ref_str.endswith(".toml") or "/" in ref_str or "\\" in ref_str
+    if looks_like_path:
+        path = Path(ref_str).expanduser()
+        if not path.is_absolute() and relative_to is not None:
+            candidate = relative_to / path
+            path = candidate if candidate.exists() else path
+        if not path.is_file():
+            raise ScenarioError(f"scenario file not found: {path}")
+        return path.resolve()
+    path = SCENARIO_DIR / f"{ref_str}.toml"
+    if not path.is_file():
+        names = available()
+        raise ScenarioError(
+            f"unknown scenario '{ref_str}'{closest(ref_str, names)}; "
+            f"available: {', '.join(names)} (or give a path to a .toml file)"
+        )
+    return path
+
+
+def _format_validation(path: Path, data: dict, err: ValidationError) -> str:
+    parts = []
+    for e in err.errors()[:3]:
+        loc = e["loc"]
+        where = str(loc[0]) if loc else ""
+        if len(loc) >= 2 and isinstance(loc[1], int):
+            table, i = loc[0], loc[1]
+            rows = data.get(table, [])
+            row = rows[i] if isinstance(rows, list) and i < len(rows) else {}
+            key = TABLES.get(table, (None, "id"))[1]
+            label = f" ({row.get(key)!r})" if isinstance(row, dict) and row.get(key) else ""
+            where = f"[[{table}]] row {i + 1}{label}"
+            if len(loc) > 2:
+                where += f" field '{'.'.join(str(x) for x in loc[2:])}'"
+        elif len(loc) >= 2:
+            where = f"{loc[0]}.{'.'.join(str(x) for x in loc[1:])}"
+        msg = e["msg"]
+        if e["type"] == "extra_forbidden":
+            if len(loc) == 1:
+                msg = (f"unknown key; valid top-level keys: "
+                       f"{', '.join(ScenarioFile.model_fields)}")
+            else:
+                msg = "unknown field"
+        elif e["type"] == "missing":
+            msg = "required field is missing"
+        parts.append(f"{where}: {msg}")
+    more = f" (and {len(err.errors()) - 3} more)" if len(err.errors()) > 3 else ""
+    return f"{path}: " + "; ".join(parts) + more
+
+
+def _read_file(path: Path) -> tuple[ScenarioFile, bytes]:
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise ScenarioError(f"cannot read scenario file {path}: {e.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: not a UTF-8 text file") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ScenarioError(f"{path}: malformed TOML: {e}") from None
+    try:
+        return ScenarioFile.model_validate(data), raw
+    except ValidationError as e:
+        raise ScenarioError(_format_validation(path, data, e)) from None
+
+
+def _split_params(path: Path, params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    values, sources = {}, {}
+    for name, item in params.items():
+        if isinstance(item, dict):
+            if "value" not in item:
+                raise ScenarioError(f"{path}: [params] {name}: a table needs a 'value' key")
+            values[name] = item["value"]
+            sources[name] = str(item.get("source", ""))
+        else:
+            values[name] = item
+            sources[name] = "set by the scenario file (no source given)"
+    return values, sources
+
+
+def _merge_rows(parent: list, child: list, key: str) -> list:
+    out = {getattr(r, key): r for r in parent}
+    for r in child:
+        out[getattr(r, key)] = r
+    return list(out.values())
+
+
+@lru_cache(maxsize=32)
+def _load_path(path: Path, _stack: tuple[Path, ...] = ()) -> Scenario:
+    if path in _stack:
+        chain = " -> ".join(p.stem for p in (*_stack, path))
+        raise ScenarioError(f"{path}: 'extends' makes a cycle: {chain}")
+    file, raw = _read_file(path)
+    values, sources = _split_params(path, file.params)
+    if file.extends:
+        parent = _load_path(_locate(file.extends, path.parent), (*_stack, path))
+        params = {**parent.params, **values}
+        param_sources = {**parent.param_sources, **sources}
+        tables = {t: _merge_rows(getattr(parent, t), getattr(file, t), key)
+                  for t, (_, key) in TABLES.items()}
+        chain = (file.name, *parent.chain)
+        digest = hashlib.sha256(raw + parent.sha256.encode()).hexdigest()
+    else:
+        params, param_sources = values, sources
+        tables = {t: getattr(file, t) for t in TABLES}
+        chain = (file.name,)
+        digest = hashlib.sha256(raw).hexdigest()
+    try:
+        resolve(params)
+    except UserInputError as e:
+        raise ScenarioError(f"{path}: [params] {e}") from None
+    scenario = Scenario(name=file.name, description=file.description, path=path, chain=chain,
+                        sha256=digest, params=params, param_sources=param_sources, **tables)
+    _check_references(scenario)
+    return scenario
+
+
+def _check_references(s: Scenario) -> None:
+    """Cross-table checks: unique ids, known regions, capitals among the cities."""
+    for table, (_, key) in TABLES.items():
+        seen: set[str] = set()
+        for row in getattr(s, table):
+            k = getattr(row, key)
+            if k in seen:
+                raise ScenarioError(f"{s.path}: [[{table}]] has two rows with {key} = {k!r}")
+            seen.add(k)
+    regions = [r.name for r in s.regions]
+    if not regions:
+        return  # a fragment (tests); the model itself requires regions
+    for table in TABLES:
+        for row in getattr(s, table):
+            region = getattr(row, "region", None)
+            if region is not None and region not in regions:
+                raise ScenarioError(
+                    f"{s.path}: [[{table}]] {getattr(row, TABLES[table][1])!r}: unknown region "
+                    f"{region!r}{closest(region, regions)}"
+                )
+    cities = {c.name for c in s.cities}
+    for r in s.regions:
+        if r.capital not in cities:
+            raise ScenarioError(f"{s.path}: region {r.name!r}: capital {r.capital!r} is not in "
+                                f"[[cities]]")
+
+
+def load_scenario(ref: str | Path = "baseline") -> Scenario:
+    """Load a scenario by name or path, with ``extends`` applied; raises :class:`ScenarioError`."""
+    if isinstance(ref, Scenario):
+        return ref
+    if not isinstance(ref, (str, Path)):
+        raise ScenarioError(
+            f"scenario must be a scenario name or a path to a .toml file, got "
+            f"{type(ref).__name__}; available: {', '.join(available())}"
+        )
+    return _load_path(_locate(ref))

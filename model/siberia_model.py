@@ -1,0 +1,207 @@
+"""SiberiaModel: the world, its agents and the monthly schedule.
+
+``SiberiaModel(scenario="baseline", rng=42, **params)``: ``scenario`` is a scenario name or a
+path to a scenario TOML file; ``params`` are catalogue names (``model.params``). Mesa 3.5's
+``Model`` has its own ``scenario`` (a ``mesa.experimental.scenarios.Scenario`` bound to the
+model): ours is a different thing, so the loaded scenario lives in ``scenario_data`` and its
+name in ``scenario_name``. Mesa's attribute holds a :class:`RunScenario` that carries our
+scenario's name as ``scenario_name``: when Mesa's SolaraViz resets a model it rebuilds that
+object and passes it as ``scenario=``, and a Mesa ``Scenario`` passed as ``scenario`` is
+unpacked here (its ``scenario_name`` names ours, its other entries are parameters), so a
+scenario picked in the app survives a Reset.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import networkx as nx
+from mesa.discrete_space import Network
+from mesa.experimental.scenarios import Scenario as MesaScenario
+
+from agents import Facility, FacilityState, Mine, Planner, Port, PowerStation, Region, Shipper
+from model.calendar import Calendar
+from model.errors import ScenarioError
+from model.geo import Atlas, AtlasInputs, build_atlas
+from model.geo.atlas import PortPoint, RouteLine
+from model.indicators import model_reporters
+from model.params import Params
+from model.scenario import Scenario, load_scenario
+
+
+def atlas_inputs(scenario: Scenario) -> AtlasInputs:
+    """The scenario's geography that the atlas burns into layers (hashable, for caching)."""
+    def line(side: str) -> tuple:
+        f = scenario.frontier(side)
+        return tuple(tuple(p) for p in f.waypoints) if f else ()
+
+    return AtlasInputs(
+        routes=tuple(RouteLine(r.id, r.mode, r.status, tuple(tuple(p) for p in r.waypoints))
+                     for r in scenario.routes),
+        ports=tuple(PortPoint(p.id, p.kind, p.lat, p.lon) for p in scenario.ports),
+        frontier_west=line("west"),
+        frontier_east=line("east"),
+    )
+
+
+class RunScenario(MesaScenario):
+    """Mesa's per-run scenario object for a SiberiaModel: it names our scenario."""
+
+    scenario_name: str = "baseline"
+
+
+def _unwrap_mesa_scenario(scenario: Any, rng: Any, params: dict) -> tuple[Any, Any, dict]:
+    if isinstance(scenario, MesaScenario):
+        values = {k: v for k, v in dict(scenario).items() if not k.startswith("_")
+                  and k != "model"}
+        scenario_rng = values.pop("rng", None)
+        rng = scenario_rng if rng is None else rng
+        inner = values.pop("scenario_name", None) or values.pop("scenario", "baseline")
+        return inner, rng, {**values, **params}
+    return scenario, rng, params
+
+
+class SiberiaModel(mesa.Model):
+    """Siberian industrial development, month by month from January 2025."""
+
+    def __init__(self, scenario: str = "baseline", rng: Any = None, **params: Any):
+        scenario, rng, params = _unwrap_mesa_scenario(scenario, rng, params)
+        # validate everything before building anything: bad input creates nothing
+        self.scenario_data: Scenario = load_scenario(scenario)
+        self.params: Params = self.scenario_data.resolved_params(**params)
+        super().__init__(scenario=RunScenario(rng=rng, scenario_name=str(scenario)))
+        self.scenario_name: str = self.scenario_data.name
+        self.calendar = Calendar()
+        self.record_year, self.record_month = self.calendar.year, self.calendar.month
+        self.horizon_months: int = self.params.horizon_years * 12
+
+        self.atlas: Atlas = build_atlas(self.params.resolution_deg,
+                                        atlas_inputs(self.scenario_data))
+        self._check_regions()
+        self._create_agents()
+        self.datacollector = mesa.DataCollector(model_reporters=model_reporters())
+        self.running = True
+
+    # --- construction ---------------------------------------------------------------------
+    def _check_regions(self) -> None:
+        unknown = [r.name for r in self.scenario_data.regions
+                   if r.name not in self.atlas.region_names]
+        if unknown:
+            raise ScenarioError(
+                f"{self.scenario_data.path}: regions not in the atlas: {', '.join(unknown)}; "
+                f"atlas regions: {', '.join(self.atlas.region_names)}")
+
+    def _facility_cells(self, rows: list) -> list[tuple[int, int]]:
+        cells = []
+        for row in rows:
+            cell = self.atlas.cell_of(row.lat, row.lon)
+            if cell is None:
+                raise ScenarioError(
+                    f"{self.scenario_data.path}: {row.name!r} at ({row.lat}, {row.lon}) lies "
+                    f"outside the atlas (lon 19..180, lat 41..82)")
+            cells.append(cell)
+        return cells
+
+    def _create_agents(self) -> None:
+        s = self.scenario_data
+        tables = {"ports": s.ports, "deposits": s.deposits, "stations": s.power_stations,
+                  "planned": s.planned_hydro}
+        cells = {name: self._facility_cells(rows) for name, rows in tables.items()}
+        occupied = sorted({c for cs in cells.values() for c in cs})
+        graph = nx.Graph()
+        graph.add_nodes_from(occupied)
+        # Mesa cells exist only where facilities sit; fine layers stay numpy arrays in the atlas
+        self.space = Network(graph, layout={c: (self.atlas.grid.lon_centres[c[1]],
+                                                self.atlas.grid.lat_centres[c[0]])
+                                            for c in occupied}, random=self.random)
+
+        def on(table: str) -> list:
+            return [self.space[c] for c in cells[table]]
+
+        self.ports = Port.create_agents(self, len(s.ports), s.ports, on("ports"))
+        self.mines = Mine.create_agents(self, len(s.deposits), s.deposits, on("deposits"))
+        self.power_stations = PowerStation.create_agents(
+            self, len(s.power_stations), s.power_stations, on("stations"))
+        self.planned_hydro = PowerStation.create_agents(
+            self, len(s.planned_hydro), s.planned_hydro, on("planned"), FacilityState.PLANNED)
+        self.facilities: dict[str, Facility] = {}
+        for agent in [*self.ports, *self.mines, *self.power_stations, *self.planned_hydro]:
+            if agent.facility_id in self.facilities:
+                raise ScenarioError(f"{s.path}: facility id {agent.facility_id!r} is used by two "
+                                    f"tables; ids must be unique across facility tables")
+            self.facilities[agent.facility_id] = agent
+
+        region_index = {name: i for i, name in enumerate(self.atlas.region_names)}
+        region_layer = self.atlas.layers["region"]
+        area = self.atlas.layers["cell_area_km2"]
+        n_cells, area_km2 = [], []
+        for r in s.regions:
+            mask = region_layer == region_index[r.name]
+            n_cells.append(int(mask.sum()))
+            area_km2.append(float(area[mask].sum()))
+        self.regions = Region.create_agents(self, len(s.regions), s.regions, n_cells, area_km2)
+
+        self.shippers = mesa.AgentSet(
+            [Shipper(self, operator, mode, ids) for operator, mode, ids in self._operators()],
+            random=self.random)
+        self.planner = Planner(self, self.params.planning_mode, [p.id for p in s.planned_hydro])
+
+    def _operators(self) -> list[tuple[str, str, list[str]]]:
+        """One shipper per operator: the railways, each river fleet, NSR shipping."""
+        ops: dict[tuple[str, str], list[str]] = {}
+        for r in self.scenario_data.routes:
+            if r.status != "operating":
+                continue
+            if r.mode == "rail":
+                key = ("Russian Railways", "rail")
+            elif r.mode == "sea" and r.id.startswith("nsr"):
+                key = ("Northern Sea Route shipping", "sea")
+            else:
+                key = (f"{r.name} operator", r.mode)
+            ops.setdefault(key, []).append(r.id)
+        return [(op, mode, ids) for (op, mode), ids in sorted(ops.items())]
+
+    # --- queries used by indicators, agents and front ends ----------------------------------
+    def capacity_mw(self, fuel: str) -> float:
+        """Operating capacity (MW) of the stations burning ``fuel`` ('hydro', 'coal', …)."""
+        return float(sum(p.capacity_mw for p in self.power_stations
+                         if p.fuel == fuel and p.state is FacilityState.OPERATING)
+                     + sum(p.capacity_mw for p in self.planned_hydro
+                           if p.fuel == fuel and p.state is FacilityState.OPERATING))
+
+    @property
+    def finished(self) -> bool:
+        return self.calendar.month_index >= self.horizon_months
+
+    # --- the monthly schedule (docs/ODD.md, "Process overview and scheduling") -------------
+    def step(self) -> None:
+        """Simulate the month the calendar points at, record it, advance the clock."""
+        if self.finished:
+            self.running = False
+            return
+        self.record_year, self.record_month = self.calendar.year, self.calendar.month
+        self.clear_power_market()
+        self.run_materials_chain()
+        self.move_freight()
+        if self.calendar.month == 1:
+            self.invest()
+        self.apply_threats()
+        self.datacollector.collect(self)
+        self.calendar.advance()
+        self.running = not self.finished
+
+    def clear_power_market(self) -> None:
+        """Phase 1 — power market. Empty until issue #3: dispatch by LP, node prices."""
+
+    def run_materials_chain(self) -> None:
+        """Phase 2 — materials chain. Empty until issue #4: mine → separation → metals → magnets."""
+
+    def move_freight(self) -> None:
+        """Phase 3 — freight. Empty until issue #5: flows assigned to least-cost routes."""
+
+    def invest(self) -> None:
+        """Phase 4 — investment, each January. Empty until issues #3/#4: planner and investors."""
+
+    def apply_threats(self) -> None:
+        """Phase 5 — threats. Empty until issue #6: hazard draws, disruptions, backups."""

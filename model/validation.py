@@ -1,0 +1,163 @@
+"""Validation against observed base-year patterns (``siberia validate``).
+
+The patterns (observed value, tolerance, where it comes from) are data in
+``model/data/validation_patterns.toml``, encoded from facts.yaml. How the model computes each
+one lives in :data:`MODEL_VALUES`: a pattern id → a function of the base-year run. A pattern
+without a function is reported as "not modelled yet"; each mechanism's issue registers the
+functions for its patterns here, so the table fills as the model grows.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+PATTERNS_FILE = Path(__file__).resolve().parent / "data" / "validation_patterns.toml"
+
+
+@dataclass(frozen=True)
+class BaseYear:
+    """A finished run of the base year: the model after 12 months and its monthly indicators."""
+
+    model: Any
+    frame: pd.DataFrame
+
+    def annual_mean(self, indicator: str) -> float:
+        """Mean over the year of a monthly indicator (flows are already annualised rates)."""
+        return float(self.frame[indicator].mean())
+
+
+# pattern id -> model value (a number, or a dict of named numbers for table-valued patterns)
+MODEL_VALUES: dict[str, Callable[[BaseYear], float | dict[str, float]]] = {}
+
+
+@dataclass(frozen=True)
+class Pattern:
+    id: str
+    what: str
+    unit: str
+    observed: float | list[float] | dict[str, float]
+    tolerance: float | list[float] | str
+    source: str
+
+
+@dataclass(frozen=True)
+class Row:
+    pattern: Pattern
+    model: float | dict[str, float] | None
+    verdict: str  # "pass", "fail", "judged in words", "not modelled yet"
+
+
+def load_patterns(path: Path = PATTERNS_FILE) -> list[Pattern]:
+    with open(path, "rb") as f:
+        data = tomllib.load(f)
+    return [Pattern(p["id"], p["what"], p["unit"], p["observed"], p["tolerance"], p["from"])
+            for p in data["patterns"]]
+
+
+def within(model: float, observed: float | list[float], tolerance: float | list[float] | str
+           ) -> bool | None:
+    """Whether a model value matches; None when the tolerance is only described in words."""
+    if not math.isfinite(model):
+        return False
+    if tolerance == "range":
+        lo, hi = observed
+        return lo <= model <= hi
+    if isinstance(tolerance, str):
+        return None
+    if isinstance(tolerance, list):
+        lo, hi = tolerance
+        return lo <= model <= hi
+    if isinstance(observed, list):
+        lo, hi = observed
+        return lo * (1 - tolerance) <= model <= hi * (1 + tolerance)
+    return abs(model - observed) <= tolerance * abs(observed)
+
+
+def judge(pattern: Pattern, model: float | dict[str, float] | None) -> str:
+    if model is None:
+        return "not modelled yet"
+    if isinstance(pattern.observed, dict):
+        assert isinstance(model, dict)
+        checks = [within(model.get(k, math.nan), v, pattern.tolerance)
+                  for k, v in pattern.observed.items()]
+    else:
+        checks = [within(float(model), pattern.observed, pattern.tolerance)]
+    if any(c is None for c in checks):
+        return "judged in words"
+    return "pass" if all(checks) else "fail"
+
+
+def run_base_year(scenario: str = "baseline", rng: int = 42) -> BaseYear:
+    from model.siberia_model import SiberiaModel
+
+    model = SiberiaModel(scenario=scenario, rng=rng, horizon_years=1)
+    while model.running:
+        model.step()
+    return BaseYear(model, model.datacollector.get_model_vars_dataframe())
+
+
+def validation_rows(base: BaseYear | None, patterns: list[Pattern] | None = None) -> list[Row]:
+    rows = []
+    for p in patterns or load_patterns():
+        fn = MODEL_VALUES.get(p.id)
+        value = fn(base) if (fn is not None and base is not None) else None
+        rows.append(Row(p, value, judge(p, value)))
+    return rows
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_fmt(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return " to ".join(_fmt(v) for v in value)
+    if isinstance(value, str):
+        return value
+    value = float(value)
+    if value != 0 and (abs(value) >= 1e6 or abs(value) < 1e-2):
+        return f"{value:.3g}"
+    return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def _fmt_tolerance(p: Pattern) -> str:
+    if p.tolerance == "range":
+        return "within the observed range"
+    if isinstance(p.tolerance, list):
+        return f"{_fmt(p.tolerance[0])} to {_fmt(p.tolerance[1])}"
+    if isinstance(p.tolerance, str):
+        return p.tolerance
+    return f"±{p.tolerance:.0%}"
+
+
+def validation_markdown(rows: list[Row], scenario: str, command: str) -> str:
+    counts = {v: sum(r.verdict == v for r in rows) for v in
+              ("pass", "fail", "judged in words", "not modelled yet")}
+    summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
+    lines = [
+        "# Validation",
+        "",
+        f"Generated by `{command}`; do not edit by hand. The model runs the base year (2025, "
+        f"scenario `{scenario}`) and each observed pattern is compared with the model's value. "
+        "Patterns come from `model/data/validation_patterns.toml` (encoded from the project's "
+        "facts file, where each has its source and confidence). A pattern is \"not modelled "
+        "yet\" until the issue that builds its mechanism registers how the model computes it.",
+        "",
+        f"Summary: {summary}.",
+        "",
+        "| pattern | what | unit | observed | model | tolerance | verdict | source |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        p = r.pattern
+        cells = [f"`{p.id}`", p.what, p.unit, _fmt(p.observed), _fmt(r.model),
+                 _fmt_tolerance(p), r.verdict, p.source]
+        lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""Front end: the Solara app and the static atlas map. Imports ``model`` only."""
