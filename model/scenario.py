@@ -309,15 +309,22 @@ def _merge_rows(parent: list, child: list, key: str) -> list:
     return list(out.values())
 
 
-@lru_cache(maxsize=32)
-def _load_path(path: Path, _stack: tuple[Path, ...] = ()) -> Scenario:
-    if path in _stack:
-        chain = " -> ".join(p.stem for p in (*_stack, path))
-        raise ScenarioError(f"{path}: 'extends' makes a cycle: {chain}")
+def _stamp(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_mtime_ns, st.st_size
+
+
+@lru_cache(maxsize=64)
+def _load_path(path: Path, stamp: tuple[int, int], _stack: tuple[Path, ...] = ()) -> Scenario:
+    """Load one file and its parents; cached per (path, modification stamp)."""
     file, raw = _read_file(path)
     values, sources = _split_params(path, file.params)
     if file.extends:
-        parent = _load_path(_locate(file.extends, path.parent), (*_stack, path))
+        parent_path = _locate(file.extends, path.parent)
+        if parent_path in (*_stack, path):
+            chain = " -> ".join(p.stem for p in (*_stack, path, parent_path))
+            raise ScenarioError(f"{path}: 'extends' makes a cycle: {chain}")
+        parent = _load_path(parent_path, _stamp(parent_path), (*_stack, path))
         params = {**parent.params, **values}
         param_sources = {**parent.param_sources, **sources}
         tables = {t: _merge_rows(getattr(parent, t), getattr(file, t), key)
@@ -375,4 +382,5 @@ def load_scenario(ref: str | Path = "baseline") -> Scenario:
             f"scenario must be a scenario name or a path to a .toml file, got "
             f"{type(ref).__name__}; available: {', '.join(available())}"
         )
-    return _load_path(_locate(ref))
+    path = _locate(ref)
+    return _load_path(path, _stamp(path))

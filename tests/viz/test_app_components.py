@@ -1,0 +1,35 @@
+"""App pieces without a browser: controls from the catalogue, the map figure."""
+
+import pytest
+
+from model import PARAMETERS, SiberiaModel, available_scenarios
+from viz.app import control_for, map_figure, model_params
+
+
+def test_every_catalogue_parameter_has_a_control_with_a_valid_default():
+    params = model_params()
+    assert set(params) == {"scenario_name", *PARAMETERS}
+    assert params["scenario_name"]["values"] == available_scenarios()
+    for name, p in PARAMETERS.items():
+        control = params[name]
+        assert p.validate(control["value"]) == p.default
+        if control["type"] == "Select":
+            for v in control["values"]:
+                p.validate(v)  # every offered value is valid
+        if control["type"].startswith("Slider"):
+            assert (control["min"], control["max"]) == p.bounds
+
+
+def test_a_year_with_a_never_option_is_a_select():
+    c = control_for(PARAMETERS["nsr_rail_link_year"])
+    assert c["type"] == "Select" and c["values"][0] == 0 and c["values"][-1] == 2050
+
+
+@pytest.mark.parametrize("scenario", ["baseline", "hydro_push"])
+def test_the_map_draws_every_station_and_deposit(scenario):
+    m = SiberiaModel(scenario, rng=1)
+    fig = map_figure(m)
+    ax = fig.axes[0]
+    points = sum(len(c.get_offsets()) for c in ax.collections)
+    assert points == len(m.power_stations) + len(m.planned_hydro) + len(m.mines)
+    assert len(ax.images) == 1  # the static layers are one cached image
