@@ -17,6 +17,7 @@ from typing import Any
 
 import mesa
 import networkx as nx
+from mesa.agent import AgentSet
 from mesa.discrete_space import Network
 from mesa.experimental.scenarios import Scenario as MesaScenario
 
@@ -142,7 +143,7 @@ class SiberiaModel(mesa.Model):
             area_km2.append(float(area[mask].sum()))
         self.regions = Region.create_agents(self, len(s.regions), s.regions, n_cells, area_km2)
 
-        self.shippers = mesa.AgentSet(
+        self.shippers = AgentSet(
             [Shipper(self, operator, mode, ids) for operator, mode, ids in self._operators()],
             random=self.random)
         self.planner = Planner(self, self.params.planning_mode, [p.id for p in s.planned_hydro])

@@ -103,12 +103,12 @@ def MapView(model: SiberiaModel):
 
 @solara.component
 def DateView(model: SiberiaModel):
+    """The simulated date. Plain HTML, not Markdown: Solara's Markdown pulls KaTeX from a CDN."""
     update_counter.get()
-    solara.Markdown(f"### {model.calendar.label()}  \nscenario **{model.scenario_name}**, "
-                    f"{model.calendar.month_index} of {model.horizon_months} months simulated",
-                    style={"padding": "4px 12px"})
-    solara.HTML(tag="span", unsafe_innerHTML=model.calendar.label(),
-                attributes={"id": "siberia-date"}, style={"display": "none"})
+    solara.HTML(tag="h3", unsafe_innerHTML=model.calendar.label(), attributes={"id": "siberia-date"},
+                style={"margin": "4px 12px"})
+    solara.Text(f"scenario {model.scenario_name}: {model.calendar.month_index} of "
+                f"{model.horizon_months} months simulated", style={"padding": "0 12px"})
 
 
 def make_page() -> solara.component:

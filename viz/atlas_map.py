@@ -120,9 +120,12 @@ def draw_base(ax: plt.Axes, scenario: Scenario) -> None:
         ax.scatter([x], [y], s=7, color="black", zorder=9)
         ax.annotate(c.name, (x, y), xytext=(3, 2), textcoords="offset points", fontsize=6.5,
                     zorder=10, color="#202020")
-    pad = 0.01
-    ax.set_xlim(frame[:, 0].min() - pad, frame[:, 0].max() + pad)
-    ax.set_ylim(frame[:, 1].min() - pad, frame[:, 1].max() + pad)
+    # frame the map on Russia (the atlas window's corners are empty sea and neighbours)
+    pts = np.concatenate(polys)
+    (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
+    pad_x, pad_y = 0.02 * (x1 - x0), 0.03 * (y1 - y0)
+    ax.set_xlim(x0 - pad_x, x1 + pad_x)
+    ax.set_ylim(y0 - 3 * pad_y, y1 + pad_y)
     ax.set_aspect("equal")
     ax.set_axis_off()
 
@@ -182,7 +185,7 @@ def atlas_figure(scenario: Scenario, figsize: tuple[float, float] = (13, 6.5)) -
 def save_atlas_map(scenario: Scenario, path: Path) -> None:
     """Write the map to ``path`` (PNG, SVG or PDF by suffix)."""
     fig = atlas_figure(scenario)
-    fig.text(0.995, 0.005, "Boundaries: geoBoundaries (CC BY 4.0); rivers, lakes: Natural Earth",
+    fig.text(0.995, 0.005, "Boundaries: geoBoundaries from © OpenStreetMap contributors (ODbL 1.0); rivers, lakes: Natural Earth",
              ha="right", va="bottom", fontsize=5.5, color="#555555")
     fig.savefig(path, dpi=150, format=Path(path).suffix.lstrip(".").lower() or "png")
     plt.close(fig)

@@ -49,7 +49,7 @@ def test_neighbouring_countries_are_not_russian_land(atlas, name, lat, lon):
 
 
 def test_the_sea_is_not_land(atlas):
-    assert not atlas.is_land(75.0, 140.0)   # Laptev / East Siberian Sea
+    assert not atlas.is_land(75.0, 125.0)   # Laptev Sea
     assert not atlas.is_land(45.0, 150.0)   # Pacific
     assert not atlas.is_land(43.0, 35.0)    # Black Sea
     assert atlas.is_land(62.0, 100.0)       # the Central Siberian Plateau
@@ -85,10 +85,14 @@ def test_western_frontier_distance_grows_eastward(atlas):
         atlas.distance_to_frontier_km(55.5, 100.5, "west"), abs=1.0)
 
 
-def test_eastern_frontier_distance_falls_toward_the_pacific(atlas):
-    d = [atlas.distance_to_frontier_km(55.0, lo, "east") for lo in (40, 80, 100, 120, 135)]
+def test_eastern_frontier_distance_falls_toward_the_pacific_and_the_border(atlas):
+    d = [atlas.distance_to_frontier_km(55.0, lo, "east") for lo in (40, 60, 80, 100, 115)]
     assert all(b < a for a, b in zip(d, d[1:])), d
-    assert atlas.distance_to_frontier_km(43.12, 131.88, "east") < 20  # Vladivostok
+    for lat, lon in ((43.12, 131.88), (49.64, 117.32), (59.56, 150.80)):  # Vladivostok,
+        assert atlas.distance_to_frontier_km(lat, lon, "east") < 20     # Zabaykalsk, Magadan
+    # Krasnoyarsk's nearest eastern frontier point is the border at Kyakhta (~1,100 km)
+    assert atlas.distance_to_frontier_km(56.01, 92.85, "east") == pytest.approx(
+        float(haversine_km(56.01, 92.85, 50.35, 106.45)), abs=10)
 
 
 def test_frontier_distances_match_great_circles(atlas):

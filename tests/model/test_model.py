@@ -5,10 +5,12 @@ import math
 import mesa
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from mesa.visualization.solara_viz import _build_model_init_kwargs
 
 from agents import FacilityState, Mine, PowerStation
-from model import SiberiaModel
+from model import PARAMETERS, SiberiaModel, available_scenarios
 from model.errors import ParameterError, ScenarioError
 from model.indicators import INDICATORS, available
 
@@ -113,3 +115,32 @@ def test_agents_by_kind():
     m = SiberiaModel(rng=1)
     assert set(m.agents_by_type) >= {PowerStation, Mine}
     assert m.capacity_mw("hydro") > 30_000  # Siberian and Far Eastern hydro fleet (~32.4 GW)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), seed=st.integers(0, 2**31 - 1))
+def test_any_valid_parameters_give_a_finite_run(data, seed):
+    """Random valid parameter sets: the model builds, steps, and records no NaN or negative."""
+    params = {}
+    for name, p in PARAMETERS.items():
+        if name in ("resolution_deg",):
+            continue  # the atlas resolutions are covered in test_atlas
+        if p.kind is bool:
+            params[name] = data.draw(st.booleans(), label=name)
+        elif p.choices is not None:
+            params[name] = data.draw(st.sampled_from(p.choices), label=name)
+        elif p.kind is int:
+            lo, hi = p.bounds
+            values = st.integers(int(lo), int(hi))
+            if p.special:
+                values = st.one_of(values, st.sampled_from(list(p.special)))
+            params[name] = data.draw(values, label=name)
+        else:
+            params[name] = data.draw(st.floats(*p.bounds, allow_nan=False), label=name)
+    m = SiberiaModel(data.draw(st.sampled_from(available_scenarios())), rng=seed, **params)
+    for _ in range(min(m.horizon_months, 3)):
+        m.step()
+    df = m.datacollector.get_model_vars_dataframe()
+    assert len(df) == min(m.horizon_months, 3)
+    values = df.drop(columns=["year", "month"]).to_numpy(dtype=float)
+    assert (values >= 0).all() and pd.notna(values).all()
