@@ -31,6 +31,8 @@ RAIL = "#3a3a3a"
 NSR = "#1f4e9a"
 STATION_COLOURS = {"hydro": "#1f77b4", "coal": "#4d4d4d", "gas": "#e08a1e", "nuclear": "#8e44ad"}
 DEPOSIT = "#b0308a"
+ATTRIBUTION = ("Boundaries: © OpenStreetMap contributors (ODbL 1.0) via geoBoundaries; "
+               "rivers and lakes: Natural Earth")
 
 
 class LambertConic:
@@ -185,7 +187,7 @@ def atlas_figure(scenario: Scenario, figsize: tuple[float, float] = (13, 6.5)) -
 def save_atlas_map(scenario: Scenario, path: Path) -> None:
     """Write the map to ``path`` (PNG, SVG or PDF by suffix)."""
     fig = atlas_figure(scenario)
-    fig.text(0.995, 0.005, "Boundaries: geoBoundaries from © OpenStreetMap contributors (ODbL 1.0); rivers, lakes: Natural Earth",
+    fig.text(0.995, 0.005, ATTRIBUTION,
              ha="right", va="bottom", fontsize=5.5, color="#555555")
     fig.savefig(path, dpi=150, format=Path(path).suffix.lstrip(".").lower() or "png")
     plt.close(fig)

@@ -6,8 +6,14 @@ from pathlib import Path
 import pytest
 
 from model.validation import (
-    MODEL_VALUES, Pattern, judge, load_patterns, run_base_year, validation_markdown,
-    validation_rows, within,
+    MODEL_VALUES,
+    Pattern,
+    judge,
+    load_patterns,
+    run_base_year,
+    validation_markdown,
+    validation_rows,
+    within,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
