@@ -36,8 +36,12 @@ def serve(host: str = "127.0.0.1", port: int = 8765) -> None:
             except OSError:
                 raise UserInputError(f"port {port} on {host} is in use; choose another with "
                                      f"--port N (0 = any free port)") from None
-    env = app_env()
     print(f"Siberia app: http://{host}:{port}/  (Ctrl-C to stop)", flush=True)
-    args = [sys.executable, "-m", "solara", "run", "viz.app", "--host", host, "--port",
-            str(port), "--production", "--no-open", "--log-level", "warning"]
-    os.execvpe(sys.executable, args, env)
+    args = solara_command(host, port)
+    os.execvpe(args[0], args, app_env())
+
+
+def solara_command(host: str, port: int) -> list[str]:
+    """``solara run`` for our page; ``--no-check-version`` stops its call to the package index."""
+    return [sys.executable, "-m", "solara", "run", "viz.app", "--host", host, "--port", str(port),
+            "--production", "--no-open", "--no-check-version", "--log-level", "warning"]

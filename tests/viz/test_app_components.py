@@ -33,3 +33,11 @@ def test_the_map_draws_every_station_and_deposit(scenario):
     points = sum(len(c.get_offsets()) for c in ax.collections)
     assert points == len(m.power_stations) + len(m.planned_hydro) + len(m.mines)
     assert len(ax.images) == 1  # the static layers are one cached image
+
+
+def test_the_server_contacts_no_other_host():
+    from viz.server import app_env, solara_command
+
+    assert app_env()["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    cmd = solara_command("127.0.0.1", 8765)
+    assert "--no-check-version" in cmd and cmd[cmd.index("--host") + 1] == "127.0.0.1"
