@@ -5,7 +5,8 @@ Layers (arrays of the grid's shape, read-only, shared between models of one reso
 - ``land``: the cell centre lies on Russia's land (inside a federal subject; not sea, not
   Kazakhstan, Mongolia or China);
 - ``subject`` / ``region``: index of the federal subject / model region (-1 outside Russia);
-- ``dist_west_km`` / ``dist_east_km``: great-circle distance to the western / eastern frontier;
+- ``dist_west_km`` / ``dist_east_km``: great-circle distance to the western / eastern frontier
+  (computed on first use: a KD-tree query per cell is the costliest part of a fine atlas);
 - ``cell_area_km2``.
 
 Linear features are boolean masks named ``kind:id``: rivers (``river:yenisei``), operating
@@ -19,8 +20,9 @@ a border is placed right even at 1°; layers sample cell centres.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 
 import numpy as np
 
@@ -199,6 +201,27 @@ def _frontier_tree(line: tuple[LatLon, ...]) -> NearestPoint:
     return NearestPoint(pts[:, 0], pts[:, 1])
 
 
+class _Layers(dict):
+    """Layers by name; the costly frontier-distance fields are computed on first use."""
+
+    def __init__(self, ready: dict[str, np.ndarray], lazy: dict[str, Callable[[], np.ndarray]]):
+        super().__init__(ready)
+        self._lazy = lazy
+
+    def __missing__(self, name: str) -> np.ndarray:
+        if name not in self._lazy:
+            raise KeyError(name)
+        self[name] = _frozen(self._lazy.pop(name)())
+        return self[name]
+
+    def names(self) -> list[str]:
+        return sorted([*self, *self._lazy])
+
+
+def _distance_layer(line: tuple[LatLon, ...], lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    return _frontier_tree(line).distance_km(lat, lon).astype(np.float32)
+
+
 @lru_cache(maxsize=8)
 def build_atlas(resolution_deg: float, inputs: AtlasInputs) -> Atlas:
     """Build (or reuse, per process) the atlas for a resolution and a scenario's geography."""
@@ -213,10 +236,10 @@ def build_atlas(resolution_deg: float, inputs: AtlasInputs) -> Atlas:
         "region": region.astype(np.int16),
         "cell_area_km2": grid.cell_area_km2,
     }
+    lazy = {}
     for side, line in (("west", inputs.frontier_west), ("east", inputs.frontier_east)):
         if line:
-            layers[f"dist_{side}_km"] = _frontier_tree(line).distance_km(lat, lon).astype(
-                np.float32)
+            lazy[f"dist_{side}_km"] = partial(_distance_layer, line, lat, lon)
 
     features: dict[str, np.ndarray] = {}
     for river in boundaries.rivers():
@@ -233,7 +256,7 @@ def build_atlas(resolution_deg: float, inputs: AtlasInputs) -> Atlas:
                                                  for k in {p.kind for p in inputs.ports}])
     return Atlas(
         grid=grid,
-        layers={k: _frozen(np.asarray(v)) for k, v in layers.items()},
+        layers=_Layers({k: _frozen(np.asarray(v)) for k, v in layers.items()}, lazy),
         features={k: _frozen(v) for k, v in sorted(features.items())},
         region_names=index.regions,
         subject_names=index.names,

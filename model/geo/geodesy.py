@@ -27,19 +27,17 @@ def densify(latlon: np.ndarray, step_km: float) -> np.ndarray:
     """Points along a polyline (lat, lon rows), no two consecutive more than ``step_km`` apart.
 
     Interpolates linearly in lat/lon between waypoints, which at these scales departs from the
-    great circle by far less than a cell.
+    great circle by far less than a cell. Vectorised over all segments at once.
     """
     latlon = np.asarray(latlon, dtype=float)
     if len(latlon) < 2:
         return latlon
     seg_km = haversine_km(latlon[:-1, 0], latlon[:-1, 1], latlon[1:, 0], latlon[1:, 1])
-    pieces = []
-    for (a, b, d) in zip(latlon[:-1], latlon[1:], seg_km, strict=True):
-        n = max(int(np.ceil(d / step_km)), 1)
-        t = np.arange(n)[:, None] / n
-        pieces.append(a + (b - a) * t)
-    pieces.append(latlon[-1:])
-    return np.concatenate(pieces)
+    n = np.maximum(np.ceil(seg_km / step_km).astype(int), 1)  # sub-steps per segment
+    seg = np.repeat(np.arange(len(n)), n)
+    t = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)) / np.repeat(n, n)
+    pts = latlon[seg] + (latlon[seg + 1] - latlon[seg]) * t[:, None]
+    return np.concatenate([pts, latlon[-1:]])
 
 
 class NearestPoint:
