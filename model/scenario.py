@@ -79,6 +79,12 @@ class DepositRow(_Located):
 
 
 class PowerStationRow(_Located):
+    """A station; ``aggregate`` rows stand for a fleet (e.g. the European part's gas plants).
+
+    Marginal cost, emissions and availability default to the scenario's ``[[fuels]]`` row of
+    the station's kind; hydro stations draw on an ``inflow_profile`` and store ``storage_twh``.
+    """
+
     id: str
     name: str
     kind: Literal["hydro", "coal", "gas", "nuclear"]
@@ -88,6 +94,13 @@ class PowerStationRow(_Located):
     status: Literal["operating", "building", "retired"] = "operating"
     commissioned_year: int | None = None
     owner: str | None = None
+    power_node: str | None = None  # default: the node whose regions include this row's region
+    aggregate: bool = False
+    marginal_cost_usd_per_mwh: float | None = Field(default=None, ge=0)
+    emissions_t_co2_per_mwh: float | None = Field(default=None, ge=0)
+    availability: float | None = Field(default=None, gt=0, le=1)
+    inflow_profile: str | None = None
+    storage_twh: float | None = Field(default=None, ge=0)
 
 
 class PlannedHydroRow(_Located):
@@ -99,6 +112,11 @@ class PlannedHydroRow(_Located):
     capex_usd: float | None = Field(default=None, ge=0)
     earliest_year: int | None = None
     status: str = "planned"
+    lead_time_years: float | None = Field(default=None, gt=0)
+    programme_order: int | None = None  # order in the planner's hydro programme (1 = first)
+    power_node: str | None = None
+    inflow_profile: str | None = None
+    storage_twh: float | None = Field(default=None, ge=0)
 
 
 class RouteRow(_Row):
@@ -133,6 +151,59 @@ class LargeLoadRow(_Located):
     sector: str
     capacity_kt_per_year: float = Field(ge=0)
     energy_mwh_per_t: float = Field(ge=0)
+    utilisation: float = Field(default=1.0, gt=0, le=1)  # output / capacity in the base year
+    power_node: str | None = None
+
+
+class PowerNodeRow(_Row):
+    """A price area of the power market and the regions whose load and plants it holds."""
+
+    id: str
+    name: str
+    regions: list[str] = Field(default_factory=list)  # empty for an isolated system inside a region
+    siberian: bool
+    isolated: bool = False
+    lat: float = Field(ge=-90, le=90)  # where the node is drawn
+    lon: float = Field(ge=-180, le=180)
+    base_load_twh_per_year: float = Field(ge=0)  # base year, excluding [[large_loads]] here
+    base_load_growth_per_year: float = Field(default=0.0, ge=-0.1, le=0.2)
+    peak_to_average: float = Field(default=1.2, ge=1, le=3)
+
+
+class PowerLinkRow(_Row):
+    id: str
+    from_node: str
+    to_node: str
+    capacity_mw: float = Field(ge=0)
+    status: Literal["operating", "planned"] = "operating"
+    opens_year: int | None = None
+    capex_usd: float | None = Field(default=None, ge=0)
+    length_km: float | None = Field(default=None, gt=0)
+
+
+class InflowProfileRow(_Row):
+    """A river system's monthly inflow as shares of the year, and its year-to-year variation."""
+
+    id: str
+    name: str
+    monthly_share: list[float] = Field(min_length=12, max_length=12)
+    annual_cv: float = Field(ge=0, le=1)  # coefficient of variation of annual inflow
+
+    @field_validator("monthly_share")
+    @classmethod
+    def _sums_to_one(cls, v: list[float]) -> list[float]:
+        if any(x < 0 for x in v) or abs(sum(v) - 1.0) > 1e-3:
+            raise ValueError(f"monthly shares must be >= 0 and sum to 1 (sum = {sum(v):.4f})")
+        return v
+
+
+class FuelRow(_Row):
+    """Defaults by station kind: marginal cost, emissions and average availability."""
+
+    kind: Literal["hydro", "coal", "gas", "nuclear"]
+    marginal_cost_usd_per_mwh: float = Field(ge=0)
+    emissions_t_co2_per_mwh: float = Field(ge=0)
+    availability: float = Field(gt=0, le=1)
 
 
 class FrontierRow(_Row):
@@ -153,6 +224,10 @@ TABLES: dict[str, tuple[type[_Row], str]] = {
     "shipyards": (ShipyardRow, "id"),
     "large_loads": (LargeLoadRow, "id"),
     "frontiers": (FrontierRow, "side"),
+    "power_nodes": (PowerNodeRow, "id"),
+    "power_links": (PowerLinkRow, "id"),
+    "inflow_profiles": (InflowProfileRow, "id"),
+    "fuels": (FuelRow, "kind"),
 }
 
 
@@ -176,6 +251,10 @@ class ScenarioFile(BaseModel):
     shipyards: list[ShipyardRow] = Field(default_factory=list)
     large_loads: list[LargeLoadRow] = Field(default_factory=list)
     frontiers: list[FrontierRow] = Field(default_factory=list)
+    power_nodes: list[PowerNodeRow] = Field(default_factory=list)
+    power_links: list[PowerLinkRow] = Field(default_factory=list)
+    inflow_profiles: list[InflowProfileRow] = Field(default_factory=list)
+    fuels: list[FuelRow] = Field(default_factory=list)
 
 
 class Scenario(BaseModel):
@@ -200,6 +279,10 @@ class Scenario(BaseModel):
     shipyards: list[ShipyardRow]
     large_loads: list[LargeLoadRow]
     frontiers: list[FrontierRow]
+    power_nodes: list[PowerNodeRow]
+    power_links: list[PowerLinkRow]
+    inflow_profiles: list[InflowProfileRow]
+    fuels: list[FuelRow]
 
     def resolved_params(self, **overrides: Any) -> Params:
         """Catalogue defaults, then this scenario's overrides, then the caller's."""
@@ -366,11 +449,46 @@ def _check_references(s: Scenario) -> None:
                     f"{s.path}: [[{table}]] {getattr(row, TABLES[table][1])!r}: unknown region "
                     f"{region!r}{closest(region, regions)}"
                 )
+    _check_power(s)
     cities = {c.name for c in s.cities}
     for r in s.regions:
         if r.capital not in cities:
             raise ScenarioError(f"{s.path}: region {r.name!r}: capital {r.capital!r} is not in "
                                 f"[[cities]]")
+
+
+def _check_power(s: Scenario) -> None:
+    """Power tables refer to known nodes, regions and profiles; every region has one node."""
+    if not s.power_nodes:
+        return
+    nodes = [n.id for n in s.power_nodes]
+    owner: dict[str, str] = {}
+    for n in s.power_nodes:
+        for r in n.regions:
+            if r not in [x.name for x in s.regions]:
+                raise ScenarioError(f"{s.path}: power node {n.id!r}: unknown region {r!r}")
+            if r in owner:
+                raise ScenarioError(f"{s.path}: region {r!r} is in power nodes {owner[r]!r} "
+                                    f"and {n.id!r}; a region belongs to one node")
+            owner[r] = n.id
+    missing = [r.name for r in s.regions if r.name not in owner]
+    if missing:
+        raise ScenarioError(f"{s.path}: regions in no power node: {', '.join(missing)}")
+    for link in s.power_links:
+        for end in (link.from_node, link.to_node):
+            if end not in nodes:
+                raise ScenarioError(f"{s.path}: power link {link.id!r}: unknown node {end!r}"
+                                    f"{closest(end, nodes)}")
+    profiles = [p.id for p in s.inflow_profiles]
+    for table in ("power_stations", "planned_hydro", "large_loads"):
+        for row in getattr(s, table):
+            if row.power_node is not None and row.power_node not in nodes:
+                raise ScenarioError(f"{s.path}: [[{table}]] {row.id!r}: unknown power node "
+                                    f"{row.power_node!r}{closest(row.power_node, nodes)}")
+            profile = getattr(row, "inflow_profile", None)
+            if profile is not None and profile not in profiles:
+                raise ScenarioError(f"{s.path}: [[{table}]] {row.id!r}: unknown inflow profile "
+                                    f"{profile!r}{closest(profile, profiles)}")
 
 
 def load_scenario(ref: str | Path = "baseline") -> Scenario:

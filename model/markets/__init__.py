@@ -1,0 +1,1 @@
+"""Markets: plain functions and small classes from arrays to results, Mesa-free."""

@@ -1,0 +1,234 @@
+"""The monthly power market as a linear programme (HiGHS), Mesa-free.
+
+One month, ``B`` load blocks (e.g. peak and off-peak hours), ``N`` nodes joined by ``L`` links:
+
+    minimise   Σ thermal cost·MWh + Σ hydro VOM·MWh + Σ VOLL_k·unserved_k
+               − Σ water value · (stored water up to the rule-curve target)
+    subject to, for every node n and block b (MW):
+               thermal + hydro + imports − exports + unserved = load
+               for every hydro station h (MWh):
+               generation + spill + end storage = start storage + inflow
+               0 ≤ thermal ≤ available MW, 0 ≤ hydro ≤ capacity, |flow| ≤ link limit,
+               0 ≤ end storage ≤ reservoir, 0 ≤ unserved_k ≤ load_k
+
+Node prices are the duals of the node balances, divided by the block's hours (USD/MWh); the
+month's price of a node is their hours-weighted mean. A flood month does not make power free:
+water beyond what the month needs is stored (valued at the water value up to the rule-curve
+target, at a token value above it) and spilled only when the reservoir is full.
+
+Consumers are split into kinds (base load, industry, data centres…) with their own value of
+lost load, so when supply is short the LP sheds the kind that values power least first, and
+who lost power is reported by node and kind.
+
+Tie-break: degenerate LPs have many optimal duals. Thermal units carry cost offsets of
+``TIE_BREAK_USD_PER_MWH × (index + 1)`` and the same solver (HiGHS dual simplex, one thread,
+fresh for every month) runs on the same matrix, so the same inputs always give the same prices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+from scipy import sparse
+
+TIE_BREAK_USD_PER_MWH = 1e-4  # per unit index: orders otherwise identical units
+STORE_ABOVE_TARGET_USD_PER_MWH = 1e-3  # token value of water stored above the rule curve
+
+
+@dataclass(frozen=True)
+class PowerNetwork:
+    """The structure of the market for a run: nodes, links, units and consumer kinds."""
+
+    nodes: tuple[str, ...]
+    link_from: np.ndarray  # (L,) node index
+    link_to: np.ndarray  # (L,) node index
+    thermal_node: np.ndarray  # (G,) node index of each dispatchable unit (thermal, nuclear)
+    hydro_node: np.ndarray  # (H,) node index of each energy-limited unit
+    consumer_kinds: tuple[str, ...]
+    voll_usd_per_mwh: np.ndarray  # (K,) value of lost load by consumer kind
+    block_hours_share: np.ndarray  # (B,) share of the month's hours in each block
+
+    @property
+    def shape(self) -> dict[str, int]:
+        return {"N": len(self.nodes), "L": len(self.link_from), "G": len(self.thermal_node),
+                "H": len(self.hydro_node), "K": len(self.consumer_kinds),
+                "B": len(self.block_hours_share)}
+
+
+@dataclass(frozen=True)
+class MonthInputs:
+    hours: float
+    thermal_available_mw: np.ndarray  # (G,)
+    thermal_cost_usd_per_mwh: np.ndarray  # (G,)
+    hydro_capacity_mw: np.ndarray  # (H,)
+    hydro_cost_usd_per_mwh: np.ndarray  # (H,)
+    hydro_inflow_mwh: np.ndarray  # (H,)
+    hydro_storage_start_mwh: np.ndarray  # (H,)
+    hydro_storage_max_mwh: np.ndarray  # (H,)
+    hydro_storage_target_mwh: np.ndarray  # (H,) rule curve, <= max
+    water_value_usd_per_mwh: np.ndarray  # (H,)
+    link_capacity_mw: np.ndarray  # (L,)
+    load_mw: np.ndarray  # (N, K, B) mean load in each block
+
+
+@dataclass(frozen=True)
+class MonthResult:
+    status: str
+    price_usd_per_mwh: np.ndarray  # (N, B)
+    thermal_mwh: np.ndarray  # (G,)
+    hydro_mwh: np.ndarray  # (H,)
+    spill_mwh: np.ndarray  # (H,)
+    storage_end_mwh: np.ndarray  # (H,)
+    flow_mw: np.ndarray  # (L, B), positive from link_from to link_to
+    unserved_mwh: np.ndarray  # (N, K)
+    load_mwh: np.ndarray  # (N, K)
+    cost_usd: float
+
+    def node_price(self, block_hours_share: np.ndarray) -> np.ndarray:
+        """Hours-weighted monthly price of each node (USD/MWh)."""
+        return self.price_usd_per_mwh @ block_hours_share
+
+
+class PowerMarket:
+    """Clears months of one network. Holds a HiGHS instance, cleared before every solve."""
+
+    def __init__(self, network: PowerNetwork):
+        self.network = network
+        self._highs = highspy.Highs()
+        self._highs.setOptionValue("output_flag", False)
+        self._highs.setOptionValue("threads", 1)
+        self._highs.setOptionValue("solver", "simplex")
+        self._layout()
+        self._matrix = self._build_matrix()
+
+    # --- layout: column blocks and row blocks ---------------------------------------------
+    def _layout(self) -> None:
+        s = self.network.shape
+        N, L, G, H, K, B = (s[k] for k in "NLGHKB")
+        sizes = {"p": G * B, "q": H * B, "spill": H, "s_low": H, "s_high": H, "f": L * B,
+                 "u": N * K * B}
+        self._cols: dict[str, slice] = {}
+        start = 0
+        for name, size in sizes.items():
+            self._cols[name] = slice(start, start + size)
+            start += size
+        self.num_col = start
+        self._rows = {"balance": slice(0, N * B), "water": slice(N * B, N * B + H)}
+        self.num_row = N * B + H
+
+    def _build_matrix(self) -> sparse.csc_matrix:
+        net = self.network
+        s = net.shape
+        N, L, G, H, K, B = (s[k] for k in "NLGHKB")
+        c, r = self._cols, self._rows
+        rows, cols, vals = [], [], []
+
+        def add(row_idx, col_idx, value):
+            row_idx = np.asarray(row_idx).ravel()
+            col_idx = np.asarray(col_idx).ravel()
+            rows.append(row_idx)
+            cols.append(col_idx)
+            vals.append(np.broadcast_to(np.asarray(value, dtype=float), row_idx.shape).ravel())
+
+        b = np.arange(B)
+        # thermal p[g, b] -> balance(node_g, b)
+        g = np.arange(G)
+        add(net.thermal_node[:, None] * B + b[None, :], c["p"].start + g[:, None] * B + b, 1.0)
+        # hydro q[h, b] -> balance(node_h, b); water row h with coefficient = block hours (set
+        # per month as a share; rows are scaled by hours in _bounds)
+        h = np.arange(H)
+        add(net.hydro_node[:, None] * B + b[None, :], c["q"].start + h[:, None] * B + b, 1.0)
+        add(np.repeat(r["water"].start + h, B), c["q"].start + h[:, None] * B + b,
+            np.tile(net.block_hours_share, H))
+        for name in ("spill", "s_low", "s_high"):
+            add(r["water"].start + h, c[name].start + h, 1.0)
+        # flows f[l, b]: +1 at the receiving node, -1 at the sending node
+        l_ = np.arange(L)
+        fcol = c["f"].start + l_[:, None] * B + b
+        add(net.link_to[:, None] * B + b, fcol, 1.0)
+        add(net.link_from[:, None] * B + b, fcol, -1.0)
+        # unserved u[n, k, b] -> balance(n, b)
+        n = np.arange(N)
+        ucol = c["u"].start + (n[:, None, None] * K + np.arange(K)[None, :, None]) * B + b
+        add(np.broadcast_to(n[:, None, None] * B + b, ucol.shape), ucol, 1.0)
+        m = sparse.coo_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                              shape=(self.num_row, self.num_col))
+        return m.tocsc()
+
+    # --- one month ------------------------------------------------------------------------
+    def clear(self, x: MonthInputs) -> MonthResult:
+        net = self.network
+        s = net.shape
+        N, L, G, H, K, B = (s[k] for k in "NLGHKB")
+        c = self._cols
+        block_hours = x.hours * net.block_hours_share  # (B,)
+        # water rows are in MWh but q is in MW: the matrix holds the hours *share*, so scale
+        # those rows by the month's hours (divide their bounds and other entries instead)
+        scale = x.hours
+
+        cost = np.zeros(self.num_col)
+        lower = np.zeros(self.num_col)
+        upper = np.zeros(self.num_col)
+        tie = TIE_BREAK_USD_PER_MWH * (np.arange(G) + 1)
+        cost[c["p"]] = ((x.thermal_cost_usd_per_mwh + tie)[:, None] * block_hours).ravel()
+        upper[c["p"]] = np.repeat(x.thermal_available_mw, B)
+        cost[c["q"]] = (x.hydro_cost_usd_per_mwh[:, None] * block_hours).ravel()
+        upper[c["q"]] = np.repeat(x.hydro_capacity_mw, B)
+        # storage variables are in MWh / hours so the water rows stay in "MW-months"
+        target = np.minimum(x.hydro_storage_target_mwh, x.hydro_storage_max_mwh)
+        upper[c["spill"]] = np.inf
+        upper[c["s_low"]] = target / scale
+        upper[c["s_high"]] = (x.hydro_storage_max_mwh - target) / scale
+        cost[c["s_low"]] = -x.water_value_usd_per_mwh * scale
+        cost[c["s_high"]] = -STORE_ABOVE_TARGET_USD_PER_MWH * scale
+        lower[c["f"]] = -np.repeat(x.link_capacity_mw, B)
+        upper[c["f"]] = np.repeat(x.link_capacity_mw, B)
+        cost[c["u"]] = np.broadcast_to(net.voll_usd_per_mwh[None, :, None] * block_hours,
+                                       (N, K, B)).ravel()
+        upper[c["u"]] = x.load_mw.ravel()
+
+        demand = x.load_mw.sum(axis=1).ravel()  # (N*B,)
+        water = (x.hydro_storage_start_mwh + x.hydro_inflow_mwh) / scale
+        row_lower = np.concatenate([demand, water])
+        row_upper = row_lower.copy()
+
+        lp = highspy.HighsLp()
+        lp.num_col_ = self.num_col
+        lp.num_row_ = self.num_row
+        lp.col_cost_ = cost
+        lp.col_lower_ = lower
+        lp.col_upper_ = upper
+        lp.row_lower_ = row_lower
+        lp.row_upper_ = row_upper
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = self._matrix.indptr
+        lp.a_matrix_.index_ = self._matrix.indices
+        lp.a_matrix_.value_ = self._matrix.data
+        hs = self._highs
+        hs.clearModel()  # nothing of the previous month (basis, solution) survives
+        hs.passModel(lp)
+        hs.run()
+        status = hs.modelStatusToString(hs.getModelStatus())
+        if status != "Optimal":
+            raise RuntimeError(f"power market LP not solved: {status}")
+        sol = hs.getSolution()
+        col = np.asarray(sol.col_value)
+        dual = np.asarray(sol.row_dual)
+        price = dual[self._rows["balance"]].reshape(N, B) / block_hours[None, :]
+        p = col[c["p"]].reshape(G, B)
+        q = col[c["q"]].reshape(H, B)
+        u = col[c["u"]].reshape(N, K, B)
+        return MonthResult(
+            status=status,
+            price_usd_per_mwh=price,
+            thermal_mwh=p @ block_hours,
+            hydro_mwh=q @ block_hours,
+            spill_mwh=col[c["spill"]] * scale,
+            storage_end_mwh=(col[c["s_low"]] + col[c["s_high"]]) * scale,
+            flow_mw=col[c["f"]].reshape(L, B),
+            unserved_mwh=u @ block_hours,
+            load_mwh=x.load_mw @ block_hours,
+            cost_usd=float(hs.getInfo().objective_function_value),
+        )
