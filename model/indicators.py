@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:
     from model.siberia_model import SiberiaModel
 
@@ -27,6 +29,7 @@ class Indicator:
     group: str
     compute: Callable[[SiberiaModel], float] | None = None
     pending: str = ""  # which issue gives the mechanism, when compute is None
+    per: str = ""  # "power_node": compute returns {node: value}, one column per node
 
     @property
     def available(self) -> bool:
@@ -47,6 +50,57 @@ def _reserves_t_reo(m: SiberiaModel) -> float:
 
 def _siberia_population(m: SiberiaModel) -> float:
     return float(sum(r.population for r in m.regions if r.siberian))
+
+
+# --- power (model/power_system.py keeps the last cleared month) -----------------------------
+def _annual(m: SiberiaModel, mwh: float) -> float:
+    """A month's MWh as an annual rate (MWh/yr)."""
+    return float(mwh) * m.power.months_per_year()
+
+
+def _price_siberia(m: SiberiaModel) -> float:
+    return m.power.price(m.power.siberian)
+
+
+def _price_europe(m: SiberiaModel) -> float:
+    return m.power.price(m.power.europe)
+
+
+def _price_by_node(m: SiberiaModel) -> dict[str, float]:
+    return dict(zip(m.power.nodes, map(float, m.power.last.node_price), strict=True))
+
+
+def _unserved(kind: str | None) -> Callable[[SiberiaModel], float]:
+    def compute(m: SiberiaModel) -> float:
+        u = m.power.last.result.unserved_mwh
+        col = slice(None) if kind is None else m.power.network.consumer_kinds.index(kind)
+        return _annual(m, u[:, col].sum())
+    return compute
+
+
+def _generation(kind: str) -> Callable[[SiberiaModel], float]:
+    def compute(m: SiberiaModel) -> float:
+        return _annual(m, m.power.last.generation_mwh_by_kind[kind]) / 1e6
+    return compute
+
+
+def _spill_mwh(m: SiberiaModel) -> float:
+    return _annual(m, m.power.last.result.spill_mwh.sum())
+
+
+def _congested_links(m: SiberiaModel) -> float:
+    r = m.power.last.result
+    cap = np.array([abs(f).max() for f in r.flow_mw]) if len(r.flow_mw) else np.zeros(0)
+    limits = m.power.last_link_capacity
+    return float(((limits > 0) & (cap >= limits - 1e-6)).sum())
+
+
+def _emissions(m: SiberiaModel) -> float:
+    return _annual(m, m.power.last.emissions_t)
+
+
+def _ai_load(m: SiberiaModel) -> float:
+    return float(sum(dc.load_mw for dc in m.data_centers))
 
 
 _POWER = "power market (issue #3)"
@@ -96,13 +150,40 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("thermal_capacity_mw", "MW", "Operating coal and gas capacity in the model.",
                   "power", compute=_thermal_capacity_mw),
         Indicator("power_price_siberia_usd_per_mwh", "USD/MWh",
-                  "Wholesale power price in Siberia (load-weighted over Siberian nodes).", "power",
-                  pending=_POWER),
+                  "Wholesale energy price in Siberia: load-weighted mean of the Siberian nodes' "
+                  "duals (no capacity payments).", "power", compute=_price_siberia),
         Indicator("power_price_europe_usd_per_mwh", "USD/MWh",
-                  "Wholesale power price in the European part.", "power", pending=_POWER),
+                  "Wholesale energy price in the European part (no capacity payments).", "power",
+                  compute=_price_europe),
+        Indicator("power_price_node_usd_per_mwh", "USD/MWh",
+                  "Monthly energy price of each power node (one column per node).", "power",
+                  compute=_price_by_node, per="power_node"),
         Indicator("unserved_energy_mwh", "MWh/yr", "Demand the power system could not serve.",
-                  "power", pending=_POWER),
-        Indicator("ai_load_mw", "MW", "AI computing load.", "power", pending=_POWER),
+                  "power", compute=_unserved(None)),
+        Indicator("unserved_base_mwh", "MWh/yr", "Unserved households and other base load.",
+                  "power", compute=_unserved("base")),
+        Indicator("unserved_industry_mwh", "MWh/yr",
+                  "Power the large industrial loads curtailed (price above their limit).",
+                  "power", compute=_unserved("industry")),
+        Indicator("unserved_data_centre_mwh", "MWh/yr", "Power the AI data centres curtailed.",
+                  "power", compute=_unserved("data_centre")),
+        Indicator("generation_hydro_twh", "TWh/yr", "Hydro generation.", "power",
+                  compute=_generation("hydro")),
+        Indicator("generation_coal_twh", "TWh/yr", "Coal generation.", "power",
+                  compute=_generation("coal")),
+        Indicator("generation_gas_twh", "TWh/yr", "Gas generation.", "power",
+                  compute=_generation("gas")),
+        Indicator("generation_nuclear_twh", "TWh/yr", "Nuclear generation.", "power",
+                  compute=_generation("nuclear")),
+        Indicator("curtailed_hydro_mwh", "MWh/yr", "Water spilled past full reservoirs.",
+                  "power", compute=_spill_mwh),
+        Indicator("congested_links", "count",
+                  "Transmission links at their limit in at least one load block.", "power",
+                  compute=_congested_links),
+        Indicator("emissions_t_co2", "t CO2/yr", "Emissions of the dispatched thermal fleet.",
+                  "power", compute=_emissions),
+        Indicator("ai_load_mw", "MW", "AI computing load of the data centres built.", "power",
+                  compute=_ai_load),
         # --- freight ---
         Indicator("transsib_utilization", "share",
                   "Trans-Siberian and BAM freight as a share of their capacity.", "freight",
@@ -120,16 +201,38 @@ INDICATORS: dict[str, Indicator] = {
 }
 
 
-def available() -> dict[str, Indicator]:
-    """The indicators with a mechanism: the DataCollector's model columns."""
-    return {name: i for name, i in INDICATORS.items() if i.available}
+_POWER_INDICATORS = {n for n, i in INDICATORS.items() if i.group == "power"
+                     and n not in ("hydro_capacity_mw", "thermal_capacity_mw")}
 
 
-def model_reporters() -> dict[str, Callable]:
+def available(model: SiberiaModel | None = None) -> dict[str, Indicator]:
+    """The indicators with a mechanism (in this model: power ones need a power system)."""
+    has_power = model is None or model.power is not None
+    return {name: i for name, i in INDICATORS.items()
+            if i.available and (has_power or name not in _POWER_INDICATORS)}
+
+
+def columns(model: SiberiaModel) -> list[str]:
+    """The DataCollector's model columns for ``model`` (families expand to one per node)."""
+    out = ["year", "month"]
+    for name, i in available(model).items():
+        if i.per == "power_node":
+            out += [f"{name}:{node}" for node in model.power.nodes]
+        else:
+            out.append(name)
+    return out
+
+
+def model_reporters(model: SiberiaModel) -> dict[str, Callable]:
     """Reporters for ``mesa.DataCollector``: the calendar columns, then every available indicator."""
     reporters: dict[str, Callable] = {
         "year": lambda m: m.record_year,
         "month": lambda m: m.record_month,
     }
-    reporters.update({name: i.compute for name, i in available().items()})
+    for name, i in available(model).items():
+        if i.per == "power_node":
+            for node in model.power.nodes:
+                reporters[f"{name}:{node}"] = (lambda m, f=i.compute, n=node: f(m)[n])
+        else:
+            reporters[name] = i.compute
     return reporters

@@ -118,7 +118,6 @@ def _p(**kw: Any) -> Parameter:
     return Parameter(**kw)
 
 
-_ISSUE_POWER = "power market and data centres (issue #3)"
 _ISSUE_CHAIN = "rare-earth chain and investment (issue #4)"
 _ISSUE_FREIGHT = "freight network (issue #5)"
 _ISSUE_THREATS = "threats and backups (issue #6)"
@@ -142,20 +141,54 @@ PARAMETERS: dict[str, Parameter] = {
                        "projects.",
            source="assumption — 0 = no programme; the planned pipeline in facts.yaml "
                   "(Evenkiyskaya 8-12 GW, lower Angara, Krapivinskaya) totals ~11-14 GW",
-           confidence="low", effect=_ISSUE_POWER),
+           confidence="low"),
         _p(name="hydro_inflow_index", kind=float, default=1.0, bounds=(0.6, 1.4), unit="index",
            group="power",
            description="Hydro inflow relative to an average year (1 = average; wet/dry years "
                        "vary around it).",
            source="assumption — 1 is the long-run mean by definition; 0.6-1.4 spans observed "
                   "Angara-Yenisei low- and high-water years",
-           confidence="medium", effect=_ISSUE_POWER),
+           confidence="medium"),
         _p(name="ai_demand_gw_2035", kind=float, default=0.5, bounds=(0.0, 20.0), unit="GW",
            group="power",
-           description="AI computing load reached in 2035, growing toward it from today.",
+           description="New AI computing load reached in 2035 (linear from 0 in 2025, then flat).",
            source="assumption — Russia's permitted data-centre capacity was 841 MW in 2025 "
                   "(iKS-Consulting, facts.yaml power.loads.data_centres); no Siberian AI plan found",
-           confidence="low", effect=_ISSUE_POWER),
+           confidence="low"),
+        _p(name="ai_centre_mw", kind=float, default=100.0, bounds=(10.0, 1000.0), unit="MW",
+           group="power",
+           description="Size of one new AI data centre (the developer's siting unit).",
+           source="assumption — large AI campuses are built in blocks of ~50-300 MW",
+           confidence="low"),
+        _p(name="voll_usd_per_mwh", kind=float, default=1000.0, bounds=(100.0, 20000.0),
+           unit="USD/MWh", group="power",
+           description="Value of lost load of households and other base load (shed last).",
+           source="assumption — order of the price caps of wholesale markets; only orders "
+                  "who is shed first",
+           confidence="low"),
+        _p(name="industry_curtail_usd_per_mwh", kind=float, default=60.0, bounds=(10.0, 1000.0),
+           unit="USD/MWh", group="power",
+           description="Power price above which the large smelters curtail rather than buy.",
+           source="assumption — aluminium at ~2,400 USD/t (LME 2024, facts.yaml sectors."
+                  "aluminium) less ~1,500 USD/t of alumina and other costs, over ~15 MWh/t",
+           confidence="low"),
+        _p(name="data_centre_curtail_usd_per_mwh", kind=float, default=300.0,
+           bounds=(10.0, 5000.0), unit="USD/MWh", group="power",
+           description="Power price above which AI data centres curtail.",
+           source="assumption — computing revenue per MWh far exceeds industry's, below "
+                  "households' value of lost load",
+           confidence="low"),
+        _p(name="peak_hours_share", kind=float, default=0.3, bounds=(0.1, 0.5), unit="share",
+           group="power",
+           description="Share of a month's hours in the peak load block (the rest off-peak).",
+           source="assumption — weekday daytime hours are about 30% of a month",
+           confidence="medium"),
+        _p(name="load_seasonal_amplitude", kind=float, default=0.12, bounds=(0.0, 0.3),
+           unit="share", group="power",
+           description="Winter peak of base load over its annual mean (cosine, peak in January).",
+           source="assumption — Siberian winter consumption exceeds summer by ~25-30% "
+                  "(heating, lighting)",
+           confidence="low"),
         # --- economy and policy -----------------------------------------------------------
         _p(name="discount_rate", kind=float, default=0.10, bounds=(0.02, 0.25), unit="1/yr",
            group="economy and policy",

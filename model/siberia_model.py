@@ -17,17 +17,20 @@ from typing import Any
 
 import mesa
 import networkx as nx
+import numpy as np
 from mesa.agent import AgentSet
-from mesa.discrete_space import Network
+from mesa.discrete_space import Cell, Network
 from mesa.experimental.scenarios import Scenario as MesaScenario
 
 from agents import Facility, FacilityState, Mine, Planner, Port, PowerStation, Region, Shipper
+from agents.data_center import AIDeveloper, DataCenter
 from model.calendar import Calendar
 from model.errors import ScenarioError
 from model.geo import Atlas, AtlasInputs, build_atlas
 from model.geo.atlas import PortPoint, RouteLine
 from model.indicators import model_reporters
 from model.params import Params
+from model.power_system import PowerSystem
 from model.scenario import Scenario, load_scenario
 
 
@@ -76,12 +79,15 @@ class SiberiaModel(mesa.Model):
         self.calendar = Calendar()
         self.record_year, self.record_month = self.calendar.year, self.calendar.month
         self.horizon_months: int = self.params.horizon_years * 12
+        self._price_history: list[np.ndarray] = []
 
         self.atlas: Atlas = build_atlas(self.params.resolution_deg,
                                         atlas_inputs(self.scenario_data))
         self._check_regions()
         self._create_agents()
-        self.datacollector = mesa.DataCollector(model_reporters=model_reporters())
+        self.power: PowerSystem | None = (PowerSystem(self) if self.scenario_data.power_nodes
+                                          else None)
+        self.datacollector = mesa.DataCollector(model_reporters=model_reporters(self))
         self.running = True
 
     # --- construction ---------------------------------------------------------------------
@@ -120,6 +126,8 @@ class SiberiaModel(mesa.Model):
         def on(table: str) -> list:
             return [self.space[c] for c in cells[table]]
 
+        self.data_centers: list[DataCenter] = []
+
         self.ports = Port.create_agents(self, len(s.ports), s.ports, on("ports"))
         self.mines = Mine.create_agents(self, len(s.deposits), s.deposits, on("deposits"))
         self.power_stations = PowerStation.create_agents(
@@ -146,7 +154,27 @@ class SiberiaModel(mesa.Model):
         self.shippers = AgentSet(
             [Shipper(self, operator, mode, ids) for operator, mode, ids in self._operators()],
             random=self.random)
-        self.planner = Planner(self, self.params.planning_mode, [p.id for p in s.planned_hydro])
+        self.planner = Planner(self, self.params.planning_mode, list(self.planned_hydro))
+        self.ai_developer = AIDeveloper(self)
+
+    def cell_at(self, lat: float, lon: float) -> Cell:
+        """The Mesa cell of the atlas cell holding (lat, lon), added to the space if new."""
+        coord = self.atlas.cell_of(lat, lon)
+        if coord is None:
+            raise ValueError(f"({lat}, {lon}) lies outside the atlas")
+        if coord not in self.space._cells:
+            pos = np.array([self.atlas.grid.lon_centres[coord[1]],
+                            self.atlas.grid.lat_centres[coord[0]]])
+            self.space.add_cell(Cell(coord, position=pos, random=self.random))
+        return self.space[coord]
+
+    def register_facility(self, facility: Facility) -> None:
+        """Record a facility created during the run (a data centre, a new plant)."""
+        if facility.facility_id in self.facilities:
+            raise ValueError(f"facility id {facility.facility_id!r} exists already")
+        self.facilities[facility.facility_id] = facility
+        if isinstance(facility, DataCenter):
+            self.data_centers.append(facility)
 
     def _operators(self) -> list[tuple[str, str, list[str]]]:
         """One shipper per operator: the railways, each river fleet, NSR shipping."""
@@ -182,18 +210,27 @@ class SiberiaModel(mesa.Model):
             self.running = False
             return
         self.record_year, self.record_month = self.calendar.year, self.calendar.month
+        if self.calendar.month == 1:
+            self.invest()
         self.clear_power_market()
         self.run_materials_chain()
         self.move_freight()
-        if self.calendar.month == 1:
-            self.invest()
         self.apply_threats()
         self.datacollector.collect(self)
         self.calendar.advance()
         self.running = not self.finished
 
+    def data_centre_mw_by_node(self) -> np.ndarray:
+        load = np.zeros(len(self.power.nodes))
+        for dc in self.data_centers:
+            load[self.power.nodes.index(dc.power_node)] += dc.load_mw
+        return load
+
     def clear_power_market(self) -> None:
-        """Phase 1 — power market. Empty until issue #3: dispatch by LP, node prices."""
+        """Phase 1 — power market: every station dispatched by LP; node prices are duals."""
+        if self.power is not None:
+            self.power.clear_month(self.data_centre_mw_by_node())
+            self._price_history.append(self.power.last.node_price)
 
     def run_materials_chain(self) -> None:
         """Phase 2 — materials chain. Empty until issue #4: mine → separation → metals → magnets."""
@@ -202,7 +239,27 @@ class SiberiaModel(mesa.Model):
         """Phase 3 — freight. Empty until issue #5: flows assigned to least-cost routes."""
 
     def invest(self) -> None:
-        """Phase 4 — investment, each January. Empty until issues #3/#4: planner and investors."""
+        """Phase 4 — investment, each January: the planner's hydro programme, the AI developer's
+        data centres (issue #4 adds the investors' projects)."""
+        year = self.calendar.year
+        self.planner.plan_hydro(year)
+        if self.power is not None:
+            self.ai_developer.site_centres(year, self._ai_sites())
+
+    def _ai_sites(self) -> list[tuple[float, str, float, float, str]]:
+        """Connected nodes that shed no load in the last 12 months, cheapest first."""
+        p = self.power
+        if not self._price_history:
+            return []
+        recent = np.mean(self._price_history[-12:], axis=0)
+        out = []
+        for i, row in enumerate(p.node_rows):
+            shed = p.last is not None and p.last.result.unserved_mwh[i].sum() > 1e-6
+            if row.isolated or shed or recent[i] >= self.params.data_centre_curtail_usd_per_mwh:
+                continue
+            region = row.regions[0] if row.regions else self.atlas.region_at(row.lat, row.lon)
+            out.append((float(recent[i]), row.id, row.lat, row.lon, region))
+        return sorted(out)
 
     def apply_threats(self) -> None:
         """Phase 5 — threats. Empty until issue #6: hazard draws, disruptions, backups."""

@@ -100,6 +100,7 @@ class PowerMarket:
         self._highs.setOptionValue("output_flag", False)
         self._highs.setOptionValue("threads", 1)
         self._highs.setOptionValue("solver", "simplex")
+        self._highs.setOptionValue("presolve", "off")  # tiny LPs: presolve costs more than it saves
         self._layout()
         self._matrix = self._build_matrix()
 

@@ -1,0 +1,231 @@
+"""The power phase of the model: scenario tables and agents → monthly LP inputs → results.
+
+This module is the glue between the Mesa world and the Mesa-free market in
+``model/markets/power.py``: it maps regions and facilities to power nodes, builds each month's
+availability, inflows, loads and water values, clears the market, and keeps what the
+indicators, the planner and the AI developer read (prices, dispatch, storage, shedding).
+
+Assumptions, with the parameters that carry them (``model/params.py``):
+
+- Load: each node's base load (scenario, TWh/yr, base year) grows at its own rate; it peaks in
+  January (``load_seasonal_amplitude``); within a month a peak block (``peak_hours_share`` of the
+  hours) carries the node's ``peak_to_average`` in the January peak. Large industrial loads
+  (the smelters) and data centres are flat.
+- Hydro: each station's annual energy is its long-run output (scenario) times the year's inflow
+  factor — ``hydro_inflow_index`` times a lognormal draw with the profile's ``annual_cv`` from
+  the run's random stream, one per river system and year — spread over the months by the
+  profile's shares. Each reservoir follows a rule curve: the storage path that would turn the
+  profile's seasonal inflow into flat output; water below it is valued at the node's coal
+  marginal cost (what the water saves), water above it at a token value.
+- Shedding: base load has a value of lost load, industry and data centres lower curtailment
+  prices (parameters), so who loses power when supply is short is explicit.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.markets.power import MonthInputs, MonthResult, PowerMarket, PowerNetwork
+
+if TYPE_CHECKING:
+    from agents import PowerStation
+    from model.siberia_model import SiberiaModel
+
+CONSUMER_KINDS = ("base", "industry", "data_centre")
+HOURS_PER_YEAR = 8760.0
+
+
+def rule_curve(monthly_share: np.ndarray) -> np.ndarray:
+    """End-of-month storage target as a share of the reservoir (12 values, January first).
+
+    The storage that turns the seasonal inflow into flat output: cumulative inflow surplus over
+    the mean, shifted to start at zero at its lowest point and scaled to peak at one.
+    """
+    surplus = np.cumsum(np.asarray(monthly_share) - 1.0 / 12.0)
+    span = surplus.max() - surplus.min()
+    if span <= 0:
+        return np.zeros(12)
+    return (surplus - surplus.min()) / span
+
+
+@dataclass
+class PowerRecord:
+    """What the last cleared month left for indicators and decisions (annualised where flows)."""
+
+    node_price: np.ndarray
+    node_load_mwh: np.ndarray
+    result: MonthResult
+    generation_mwh_by_kind: dict[str, float] = field(default_factory=dict)
+    emissions_t: float = 0.0
+
+
+class PowerSystem:
+    """Power nodes, links and units of one model run, and its monthly clearing."""
+
+    def __init__(self, model: SiberiaModel):
+        self.model = model
+        s = model.scenario_data
+        p = model.params
+        self.node_rows = list(s.power_nodes)
+        self.nodes = tuple(n.id for n in self.node_rows)
+        node_index = {n: i for i, n in enumerate(self.nodes)}
+        self.region_node = {r: n.id for n in self.node_rows for r in n.regions}
+        self.fuels = {f.kind: f for f in s.fuels}
+
+        stations = [*model.power_stations, *model.planned_hydro]
+        for st in stations:
+            st.power_node = st.power_node or self.region_node[st.region]
+        self.thermal: list[PowerStation] = [st for st in stations if not st.is_hydro]
+        self.hydro: list[PowerStation] = [st for st in stations if st.is_hydro]
+        self.links = [lk for lk in s.power_links]
+
+        self.network = PowerNetwork(
+            nodes=self.nodes,
+            link_from=np.array([node_index[lk.from_node] for lk in self.links], dtype=int),
+            link_to=np.array([node_index[lk.to_node] for lk in self.links], dtype=int),
+            thermal_node=np.array([node_index[st.power_node] for st in self.thermal], dtype=int),
+            hydro_node=np.array([node_index[st.power_node] for st in self.hydro], dtype=int),
+            consumer_kinds=CONSUMER_KINDS,
+            voll_usd_per_mwh=np.array([p.voll_usd_per_mwh, p.industry_curtail_usd_per_mwh,
+                                       p.data_centre_curtail_usd_per_mwh]),
+            block_hours_share=np.array([p.peak_hours_share, 1.0 - p.peak_hours_share]),
+        )
+        self.market = PowerMarket(self.network)
+
+        # static per-unit data
+        self.thermal_cost = np.array([self._fuel_value(st, "marginal_cost_usd_per_mwh")
+                                      for st in self.thermal])
+        self.thermal_availability = np.array([self._fuel_value(st, "availability")
+                                              for st in self.thermal])
+        self.thermal_emissions = np.array([self._fuel_value(st, "emissions_t_co2_per_mwh")
+                                           for st in self.thermal])
+        self.hydro_cost = np.array([self._fuel_value(st, "marginal_cost_usd_per_mwh")
+                                    for st in self.hydro])
+        self.hydro_energy_mwh = np.array([(st.avg_output_twh_per_year or 0.0) * 1e6
+                                          for st in self.hydro])
+        self.storage_max_mwh = np.array([(st.storage_twh or 0.0) * 1e6 for st in self.hydro])
+        profiles = {pr.id: pr for pr in s.inflow_profiles}
+        self.profile_ids = sorted(profiles)
+        self.hydro_profile = np.array([self.profile_ids.index(st.inflow_profile)
+                                       for st in self.hydro], dtype=int)
+        self.monthly_share = np.array([profiles[i].monthly_share for i in self.profile_ids])
+        self.annual_cv = np.array([profiles[i].annual_cv for i in self.profile_ids])
+        self.targets = np.array([rule_curve(sh) for sh in self.monthly_share])  # (P, 12)
+        coal = self.fuels.get("coal")
+        self.water_value = np.full(len(self.hydro), coal.marginal_cost_usd_per_mwh if coal else 0.0)
+        # reservoirs start the run on their rule curve (end of December)
+        self.storage_mwh = self.targets[self.hydro_profile, 11] * self.storage_max_mwh
+        self.inflow_factor = np.ones(len(self.profile_ids))
+
+        # loads
+        self.base_load_twh = np.array([n.base_load_twh_per_year for n in self.node_rows])
+        self.base_growth = np.array([n.base_load_growth_per_year for n in self.node_rows])
+        self.peak_to_average = np.array([n.peak_to_average for n in self.node_rows])
+        self.industry_mw = np.zeros(len(self.nodes))
+        for load in s.large_loads:
+            node = load.power_node or self.region_node[load.region]
+            self.industry_mw[node_index[node]] += (load.capacity_kt_per_year * 1e3 * load.utilisation
+                                                   * load.energy_mwh_per_t / HOURS_PER_YEAR)
+        self.siberian = np.array([n.siberian for n in self.node_rows])
+        self.europe = np.array([n.id == "europe" for n in self.node_rows])
+        self.last: PowerRecord | None = None
+        self.last_link_capacity = np.zeros(len(self.links))
+
+    def _fuel_value(self, st: PowerStation, name: str) -> float:
+        own = getattr(st, name, None)
+        if own is not None:
+            return float(own)
+        return float(getattr(self.fuels[st.fuel], name))
+
+    # --- inputs of one month ---------------------------------------------------------------
+    def draw_inflow_year(self) -> None:
+        """Each January: this year's inflow factor per river system (wet/dry years)."""
+        rng = self.model.rng
+        sigma = np.sqrt(np.log1p(self.annual_cv**2))
+        draw = rng.lognormal(mean=-0.5 * sigma**2, sigma=sigma)  # mean 1
+        self.inflow_factor = self.model.params.hydro_inflow_index * draw
+
+    def load_mw(self, year: int, month: int, data_centre_mw: np.ndarray) -> np.ndarray:
+        """(N, K, B) mean load in each block."""
+        p = self.model.params
+        years = (year - self.model.calendar.start_year) + (month - 0.5) / 12.0
+        base = self.base_load_twh * 1e6 / HOURS_PER_YEAR * (1 + self.base_growth) ** years
+        amp = p.load_seasonal_amplitude
+        season = 1.0 + amp * np.cos(2 * np.pi * (month - 1) / 12.0)
+        peak_factor = np.minimum(self.peak_to_average / (1.0 + amp),
+                                 1.0 / p.peak_hours_share)  # keeps off-peak >= 0
+        off_factor = (1.0 - p.peak_hours_share * peak_factor) / (1.0 - p.peak_hours_share)
+        load = np.zeros((len(self.nodes), len(CONSUMER_KINDS), 2))
+        load[:, 0, 0] = base * season * peak_factor
+        load[:, 0, 1] = base * season * off_factor
+        load[:, 1, :] = self.industry_mw[:, None]
+        load[:, 2, :] = data_centre_mw[:, None]
+        return load
+
+    def month_inputs(self, year: int, month: int, data_centre_mw: np.ndarray) -> MonthInputs:
+        hours = calendar.monthrange(year, month)[1] * 24.0
+        operating = np.array([st.operating for st in self.thermal], dtype=float)
+        hydro_on = np.array([st.operating for st in self.hydro], dtype=float)
+        capacity = np.array([st.capacity_mw for st in self.thermal])
+        hydro_capacity = np.array([st.capacity_mw for st in self.hydro])
+        share = self.monthly_share[self.hydro_profile, month - 1]
+        inflow = self.hydro_energy_mwh * self.inflow_factor[self.hydro_profile] * share * hydro_on
+        target = self.targets[self.hydro_profile, month - 1] * self.storage_max_mwh
+        link_cap = np.array([lk.capacity_mw if (lk.status == "operating" or (
+            lk.opens_year is not None and year >= lk.opens_year)) else 0.0 for lk in self.links])
+        return MonthInputs(
+            hours=hours,
+            thermal_available_mw=capacity * self.thermal_availability * operating,
+            thermal_cost_usd_per_mwh=self.thermal_cost,
+            hydro_capacity_mw=hydro_capacity * hydro_on,
+            hydro_cost_usd_per_mwh=self.hydro_cost,
+            hydro_inflow_mwh=inflow,
+            hydro_storage_start_mwh=self.storage_mwh * hydro_on,
+            hydro_storage_max_mwh=self.storage_max_mwh * hydro_on,
+            hydro_storage_target_mwh=target * hydro_on,
+            water_value_usd_per_mwh=self.water_value,
+            link_capacity_mw=link_cap,
+            load_mw=self.load_mw(year, month, data_centre_mw),
+        )
+
+    # --- the phase -------------------------------------------------------------------------
+    def clear_month(self, data_centre_mw: np.ndarray) -> PowerRecord:
+        cal = self.model.calendar
+        if cal.month == 1:
+            self.draw_inflow_year()
+        x = self.month_inputs(cal.year, cal.month, data_centre_mw)
+        r = self.market.clear(x)
+        self.last_link_capacity = x.link_capacity_mw
+        self.storage_mwh = np.where(x.hydro_storage_max_mwh > 0, r.storage_end_mwh,
+                                    self.storage_mwh)
+        for st, mwh in zip(self.hydro, r.hydro_mwh, strict=True):
+            st.output_mwh = float(mwh)
+        for st, mwh in zip(self.thermal, r.thermal_mwh, strict=True):
+            st.output_mwh = float(mwh)
+        by_kind: dict[str, float] = {"hydro": float(r.hydro_mwh.sum())}
+        for kind in ("coal", "gas", "nuclear"):
+            by_kind[kind] = float(sum(m for st, m in zip(self.thermal, r.thermal_mwh, strict=True)
+                                      if st.fuel == kind))
+        self.last = PowerRecord(
+            node_price=r.node_price(self.network.block_hours_share),
+            node_load_mwh=r.load_mwh.sum(axis=1),
+            result=r,
+            generation_mwh_by_kind=by_kind,
+            emissions_t=float(self.thermal_emissions @ r.thermal_mwh),
+        )
+        return self.last
+
+    # --- reading the last month (indicators) -----------------------------------------------
+    def months_per_year(self) -> float:
+        cal = self.model.calendar
+        return HOURS_PER_YEAR / (calendar.monthrange(cal.year, cal.month)[1] * 24.0)
+
+    def price(self, mask: np.ndarray) -> float:
+        """Load-weighted price over the nodes in ``mask`` (USD/MWh)."""
+        rec = self.last
+        w = rec.node_load_mwh * mask
+        return float((rec.node_price * w).sum() / w.sum()) if w.sum() > 0 else 0.0
