@@ -33,6 +33,27 @@ def full_run(resolution_deg: float = 1.0) -> None:
         m.step()
 
 
+PHASES = ("invest", "clear_power_market", "run_materials_chain", "move_freight", "apply_threats")
+
+
+def phase_seconds() -> tuple[dict[str, float], float]:
+    """Seconds spent in each phase of a full default run, and the run's total."""
+    m = SiberiaModel(rng=1)
+    spent = dict.fromkeys(PHASES, 0.0)
+    for name in PHASES:
+        fn = getattr(m, name)
+
+        def timed(fn=fn, name=name):
+            t0 = time.perf_counter()
+            fn()
+            spent[name] += time.perf_counter() - t0
+        setattr(m, name, timed)
+    t0 = time.perf_counter()
+    while m.running:
+        m.step()
+    return spent, time.perf_counter() - t0
+
+
 def cold_atlas(resolution_deg: float) -> None:
     build_atlas.cache_clear()
     atlas_module._subject_raster.cache_clear()
@@ -50,6 +71,12 @@ def main() -> None:
     for res in (1.0, 0.5, 0.25):
         cases.append((f"atlas build at {res}° (cold)", best_of(lambda r=res: cold_atlas(r), 2),
                       None))
+    spent, total = phase_seconds()
+    for name, seconds in spent.items():
+        # the power clearing's budget: a third of a full run's budget (DEVELOPERS.md)
+        target = 1.1e6 / 3 if name == "clear_power_market" else None
+        cases.append((f"  phase {name} (whole run)", seconds, target))
+    power_share = spent["clear_power_market"] / total
     tracemalloc.start()
     cold_atlas(1.0)
     full_run()
@@ -66,6 +93,9 @@ def main() -> None:
     ratio = t_fine / t_full
     print(f"{'0.25° run / 1° run':50s} {ratio:9.2f} {'':16s} {'<= 2':>12s}  "
           f"{'yes' if ratio <= 2 else 'NO'}")
+    print(f"{'power clearing share of this run (other phases still empty)':50s} "
+          f"{power_share:9.2f}")
+    print(f"{'power clearing per month (ms)':50s} {spent['clear_power_market'] / 312 * 1e3:9.2f}")
     print(f"peak traced Python memory of a cold 1° run: {peak / 1e6:.1f} MB (target < 300 MB)")
 
 

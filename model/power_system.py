@@ -130,10 +130,17 @@ class PowerSystem:
             node = load.power_node or self.region_node[load.region]
             self.industry_mw[node_index[node]] += (load.capacity_kt_per_year * 1e3 * load.utilisation
                                                    * load.energy_mwh_per_t / HOURS_PER_YEAR)
-        self.siberian = np.array([n.siberian for n in self.node_rows])
+        # the Siberian price is that of the interconnected Siberian nodes (price zone 2);
+        # isolated systems (Norilsk, western Yakutia) have their own per-node prices
+        self.siberian = np.array([n.siberian and not n.isolated for n in self.node_rows])
         self.europe = np.array([n.id == "europe" for n in self.node_rows])
         self.last: PowerRecord | None = None
         self.last_link_capacity = np.zeros(len(self.links))
+        # generation of every unit summed by calendar year (validation, station inspector)
+        self.hydro_mwh_by_year: dict[int, np.ndarray] = {}
+        self.thermal_mwh_by_year: dict[int, np.ndarray] = {}
+        self.node_load_mwh_by_year: dict[int, np.ndarray] = {}
+        self.industry_mwh_by_year: dict[int, np.ndarray] = {}
 
     def _fuel_value(self, st: PowerStation, name: str) -> float:
         own = getattr(st, name, None)
@@ -200,8 +207,15 @@ class PowerSystem:
         x = self.month_inputs(cal.year, cal.month, data_centre_mw)
         r = self.market.clear(x)
         self.last_link_capacity = x.link_capacity_mw
+        self._last_hours = x.hours
         self.storage_mwh = np.where(x.hydro_storage_max_mwh > 0, r.storage_end_mwh,
                                     self.storage_mwh)
+        year = cal.year
+        for store, value in ((self.hydro_mwh_by_year, r.hydro_mwh),
+                             (self.thermal_mwh_by_year, r.thermal_mwh),
+                             (self.node_load_mwh_by_year, r.load_mwh.sum(axis=1)),
+                             (self.industry_mwh_by_year, r.load_mwh[:, 1])):
+            store[year] = store.get(year, 0.0) + value
         for st, mwh in zip(self.hydro, r.hydro_mwh, strict=True):
             st.output_mwh = float(mwh)
         for st, mwh in zip(self.thermal, r.thermal_mwh, strict=True):
@@ -218,6 +232,19 @@ class PowerSystem:
             emissions_t=float(self.thermal_emissions @ r.thermal_mwh),
         )
         return self.last
+
+    def balance_residual_mwh(self) -> np.ndarray:
+        """Energy balance of the last month per node: generation + imports + unserved − load −
+        exports (MWh). Zero to solver tolerance (DESIGN.md §8)."""
+        net, r = self.network, self.last.result
+        hours_b = self._last_hours * net.block_hours_share
+        supply = np.zeros(len(self.nodes))
+        np.add.at(supply, net.thermal_node, r.thermal_mwh)
+        np.add.at(supply, net.hydro_node, r.hydro_mwh)
+        flow = r.flow_mw @ hours_b
+        np.add.at(supply, net.link_to, flow)
+        np.add.at(supply, net.link_from, -flow)
+        return supply + r.unserved_mwh.sum(axis=1) - r.load_mwh.sum(axis=1)
 
     # --- reading the last month (indicators) -----------------------------------------------
     def months_per_year(self) -> float:

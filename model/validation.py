@@ -28,13 +28,64 @@ class BaseYear:
     model: Any
     frame: pd.DataFrame
 
+    @property
+    def year(self) -> int:
+        return int(self.frame["year"].iloc[0])
+
     def annual_mean(self, indicator: str) -> float:
         """Mean over the year of a monthly indicator (flows are already annualised rates)."""
         return float(self.frame[indicator].mean())
 
 
+def _ips_siberia(base: BaseYear):
+    """Mask of the nodes of the Siberian interconnected system (not isolated, not the east)."""
+    import numpy as np
+
+    p = base.model.power
+    return np.array([row.siberian and not row.isolated and row.id.startswith("siberia")
+                     for row in p.node_rows])
+
+
+def _siberia_hydro_twh(base: BaseYear) -> float:
+    p = base.model.power
+    mask = _ips_siberia(base)[p.network.hydro_node]
+    return float(p.hydro_mwh_by_year[base.year][mask].sum() / 1e6)
+
+
+BIG_STATIONS = ("Sayano-Shushenskaya", "Krasnoyarsk", "Bratsk", "Ust-Ilimsk", "Boguchany")
+
+
+def _big_stations_twh(base: BaseYear) -> dict[str, float]:
+    p = base.model.power
+    out = p.hydro_mwh_by_year[base.year]
+    return {st.name: float(out[i] / 1e6) for i, st in enumerate(p.hydro)
+            if st.name in BIG_STATIONS}
+
+
+def _price_ratio_energy_only(base: BaseYear) -> float:
+    return base.annual_mean("power_price_siberia_usd_per_mwh") / base.annual_mean(
+        "power_price_europe_usd_per_mwh")
+
+
+def _aluminium_power_share(base: BaseYear) -> float:
+    p = base.model.power
+    mask = _ips_siberia(base)
+    industry = p.industry_mwh_by_year[base.year][mask].sum()
+    return float(industry / p.node_load_mwh_by_year[base.year][mask].sum())
+
+
+def _power(fn: Callable[[BaseYear], float | dict[str, float]]):
+    """A power pattern: computed only when the scenario has a power system."""
+    return lambda base: fn(base) if base.model.power is not None else None
+
+
 # pattern id -> model value (a number, or a dict of named numbers for table-valued patterns)
-MODEL_VALUES: dict[str, Callable[[BaseYear], float | dict[str, float]]] = {}
+MODEL_VALUES: dict[str, Callable[[BaseYear], float | dict[str, float] | None]] = {
+    "siberia_hydro_output": _power(_siberia_hydro_twh),
+    "big_stations": _power(_big_stations_twh),
+    "price_ratio_energy_only": _power(_price_ratio_energy_only),
+    "aluminium_power_share": _power(_aluminium_power_share),
+}
 
 
 @dataclass(frozen=True)

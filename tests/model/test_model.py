@@ -2,6 +2,8 @@
 
 import math
 
+import numpy as np
+
 import mesa
 import pandas as pd
 import pytest
@@ -140,6 +142,11 @@ def test_any_valid_parameters_give_a_finite_run(data, seed):
     m = SiberiaModel(data.draw(st.sampled_from(available_scenarios())), rng=seed, **params)
     for _ in range(min(m.horizon_months, 3)):
         m.step()
+        if m.power is not None:  # energy balance at every node, to solver tolerance
+            load = m.power.last.result.load_mwh.sum()
+            assert np.abs(m.power.balance_residual_mwh()).max() <= 1e-6 * load
+            assert (m.power.last.node_price >= -1e-9).all()
+            assert (m.power.storage_mwh >= -1e-6).all()
     df = m.datacollector.get_model_vars_dataframe()
     assert len(df) == min(m.horizon_months, 3)
     values = df.drop(columns=["year", "month"]).to_numpy(dtype=float)

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_every_pattern_of_the_facts_file_is_encoded():
     ids = {p.id for p in load_patterns()}
-    assert ids == {"seed_exports", "seed_imports", "seed_imports_gdp", "price_ratio",
+    assert ids == {"seed_exports", "seed_imports", "seed_imports_gdp", "price_ratio", "price_ratio_energy_only",
                    "siberia_hydro_output", "big_stations", "aluminium_power_share", "nsr_cargo",
                    "eastern_polygon", "inland_waterways", "ree_mine_output",
                    "siberia_ree_processing", "rusal_output"}
