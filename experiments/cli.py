@@ -91,7 +91,7 @@ def cmd_map(args: argparse.Namespace) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> None:
     from model.scenario import load_scenario
-    from model.validation import run_base_year, validation_markdown, validation_rows
+    from model.validation import run_base_years, validation_markdown, validation_rows
 
     scenario = load_scenario(args.scenario)  # fails early, before any work
     if args.out:
@@ -99,7 +99,7 @@ def cmd_validate(args: argparse.Namespace) -> None:
         folder = out.parent if str(out.parent) else Path(".")
         if not folder.is_dir():
             raise UserInputError(f"output folder does not exist: {folder}")
-    base = run_base_year(args.scenario, rng=args.seed)
+    base = run_base_years(args.scenario)
     rows = validation_rows(base)
     command = "siberia validate" + (f" --scenario {args.scenario}"
                                     if args.scenario != "baseline" else "")
@@ -142,7 +142,6 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="run the base year and write the validation table")
     p.add_argument("--scenario", default="baseline", help="scenario name or TOML path")
     p.add_argument("--out", help="write Markdown here (e.g. docs/validation.md)")
-    p.add_argument("--seed", type=int, default=42, help="random seed of the base-year run")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("app", help="start the browser app on 127.0.0.1")

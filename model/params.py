@@ -178,6 +178,13 @@ PARAMETERS: dict[str, Parameter] = {
            source="assumption — computing revenue per MWh far exceeds industry's, below "
                   "households' value of lost load",
            confidence="low"),
+        _p(name="thermal_cost_spread", kind=float, default=0.15, bounds=(0.0, 0.5),
+           unit="share", group="power",
+           description="Spread of heat rates within a thermal station's three offer tranches "
+                       "(cost and emissions × 1−s, 1, 1+s).",
+           source="assumption — specific fuel use of Russian thermal plants spans roughly "
+                  "300-400 g of coal equivalent per kWh, about ±15% around the mean",
+           confidence="low"),
         _p(name="peak_hours_share", kind=float, default=0.3, bounds=(0.1, 0.5), unit="share",
            group="power",
            description="Share of a month's hours in the peak load block (the rest off-peak).",

@@ -15,8 +15,10 @@ Assumptions, with the parameters that carry them (``model/params.py``):
   factor — ``hydro_inflow_index`` times a lognormal draw with the profile's ``annual_cv`` from
   the run's random stream, one per river system and year — spread over the months by the
   profile's shares. Each reservoir follows a rule curve: the storage path that would turn the
-  profile's seasonal inflow into flat output; water below it is valued at the node's coal
-  marginal cost (what the water saves), water above it at a token value.
+  profile's seasonal inflow into flat output; water below it is valued at the dearest coal
+  tranche's marginal cost (what the water saves later), water above it at a token value.
+- Thermal supply curve: each station offers three equal tranches with heat rates (so costs and
+  emissions) of its fuel's × (1 − s, 1, 1 + s), ``s`` = ``thermal_cost_spread``.
 - Shedding: base load has a value of lost load, industry and data centres lower curtailment
   prices (parameters), so who loses power when supply is short is explicit.
 """
@@ -36,6 +38,9 @@ if TYPE_CHECKING:
     from model.siberia_model import SiberiaModel
 
 CONSUMER_KINDS = ("base", "industry", "data_centre")
+# each thermal station offers three equal tranches whose heat rate (so cost and emissions) is
+# the station's × (1 − spread, 1, 1 + spread): a stepped, not flat, supply curve
+TRANCHE_STEPS = np.array([-1.0, 0.0, 1.0])
 HOURS_PER_YEAR = 8760.0
 
 
@@ -50,6 +55,12 @@ def rule_curve(monthly_share: np.ndarray) -> np.ndarray:
     if span <= 0:
         return np.zeros(12)
     return (surplus - surplus.min()) / span
+
+
+def seasonal_span(monthly_share: np.ndarray) -> float:
+    """Storage, as a share of annual inflow, that turns the seasonal inflow into flat output."""
+    surplus = np.cumsum(np.asarray(monthly_share) - 1.0 / 12.0)
+    return float(surplus.max() - surplus.min())
 
 
 @dataclass
@@ -87,7 +98,8 @@ class PowerSystem:
             nodes=self.nodes,
             link_from=np.array([node_index[lk.from_node] for lk in self.links], dtype=int),
             link_to=np.array([node_index[lk.to_node] for lk in self.links], dtype=int),
-            thermal_node=np.array([node_index[st.power_node] for st in self.thermal], dtype=int),
+            thermal_node=np.repeat(np.array([node_index[st.power_node] for st in self.thermal],
+                                            dtype=int), len(TRANCHE_STEPS)),
             hydro_node=np.array([node_index[st.power_node] for st in self.hydro], dtype=int),
             consumer_kinds=CONSUMER_KINDS,
             voll_usd_per_mwh=np.array([p.voll_usd_per_mwh, p.industry_curtail_usd_per_mwh,
@@ -96,13 +108,13 @@ class PowerSystem:
         )
         self.market = PowerMarket(self.network)
 
-        # static per-unit data
-        self.thermal_cost = np.array([self._fuel_value(st, "marginal_cost_usd_per_mwh")
-                                      for st in self.thermal])
-        self.thermal_availability = np.array([self._fuel_value(st, "availability")
-                                              for st in self.thermal])
-        self.thermal_emissions = np.array([self._fuel_value(st, "emissions_t_co2_per_mwh")
-                                           for st in self.thermal])
+        # static per-tranche data (three tranches per thermal station)
+        heat_rate = np.tile(1.0 + p.thermal_cost_spread * TRANCHE_STEPS, len(self.thermal))
+        per_tranche = lambda name: np.repeat(  # noqa: E731
+            [self._fuel_value(st, name) for st in self.thermal], len(TRANCHE_STEPS))
+        self.thermal_cost = per_tranche("marginal_cost_usd_per_mwh") * heat_rate
+        self.thermal_availability = per_tranche("availability")
+        self.thermal_emissions = per_tranche("emissions_t_co2_per_mwh") * heat_rate
         self.hydro_cost = np.array([self._fuel_value(st, "marginal_cost_usd_per_mwh")
                                     for st in self.hydro])
         self.hydro_energy_mwh = np.array([(st.avg_output_twh_per_year or 0.0) * 1e6
@@ -115,10 +127,17 @@ class PowerSystem:
         self.monthly_share = np.array([profiles[i].monthly_share for i in self.profile_ids])
         self.annual_cv = np.array([profiles[i].annual_cv for i in self.profile_ids])
         self.targets = np.array([rule_curve(sh) for sh in self.monthly_share])  # (P, 12)
+        # the seasonal swing a reservoir needs to turn its inflow into flat output; multi-year
+        # reservoirs (Bratsk, Baikal) keep the rest of their storage as a reserve near the top
+        span = np.array([seasonal_span(sh) for sh in self.monthly_share])
+        self.swing_mwh = np.minimum(self.storage_max_mwh,
+                                    self.hydro_energy_mwh * span[self.hydro_profile])
         coal = self.fuels.get("coal")
-        self.water_value = np.full(len(self.hydro), coal.marginal_cost_usd_per_mwh if coal else 0.0)
+        # water below the rule curve is worth the dearest coal it can save later
+        self.water_value = np.full(len(self.hydro), (coal.marginal_cost_usd_per_mwh if coal else 0.0)
+                                   * (1.0 + p.thermal_cost_spread))
         # reservoirs start the run on their rule curve (end of December)
-        self.storage_mwh = self.targets[self.hydro_profile, 11] * self.storage_max_mwh
+        self.storage_mwh = self.target_mwh(12)
         self.inflow_factor = np.ones(len(self.profile_ids))
 
         # loads
@@ -141,6 +160,11 @@ class PowerSystem:
         self.thermal_mwh_by_year: dict[int, np.ndarray] = {}
         self.node_load_mwh_by_year: dict[int, np.ndarray] = {}
         self.industry_mwh_by_year: dict[int, np.ndarray] = {}
+
+    def target_mwh(self, month: int) -> np.ndarray:
+        """Rule-curve storage at the end of ``month``: full less the seasonal drawdown."""
+        frac = self.targets[self.hydro_profile, month - 1]
+        return self.storage_max_mwh - self.swing_mwh * (1.0 - frac)
 
     def _fuel_value(self, st: PowerStation, name: str) -> float:
         own = getattr(st, name, None)
@@ -175,13 +199,14 @@ class PowerSystem:
 
     def month_inputs(self, year: int, month: int, data_centre_mw: np.ndarray) -> MonthInputs:
         hours = calendar.monthrange(year, month)[1] * 24.0
-        operating = np.array([st.operating for st in self.thermal], dtype=float)
+        n = len(TRANCHE_STEPS)
+        operating = np.repeat([float(st.operating) for st in self.thermal], n)
         hydro_on = np.array([st.operating for st in self.hydro], dtype=float)
-        capacity = np.array([st.capacity_mw for st in self.thermal])
+        capacity = np.repeat([st.capacity_mw / n for st in self.thermal], n)
         hydro_capacity = np.array([st.capacity_mw for st in self.hydro])
         share = self.monthly_share[self.hydro_profile, month - 1]
         inflow = self.hydro_energy_mwh * self.inflow_factor[self.hydro_profile] * share * hydro_on
-        target = self.targets[self.hydro_profile, month - 1] * self.storage_max_mwh
+        target = self.target_mwh(month)
         link_cap = np.array([lk.capacity_mw if (lk.status == "operating" or (
             lk.opens_year is not None and year >= lk.opens_year)) else 0.0 for lk in self.links])
         return MonthInputs(
@@ -211,18 +236,19 @@ class PowerSystem:
         self.storage_mwh = np.where(x.hydro_storage_max_mwh > 0, r.storage_end_mwh,
                                     self.storage_mwh)
         year = cal.year
+        thermal_mwh = r.thermal_mwh.reshape(len(self.thermal), len(TRANCHE_STEPS)).sum(axis=1)
         for store, value in ((self.hydro_mwh_by_year, r.hydro_mwh),
-                             (self.thermal_mwh_by_year, r.thermal_mwh),
+                             (self.thermal_mwh_by_year, thermal_mwh),
                              (self.node_load_mwh_by_year, r.load_mwh.sum(axis=1)),
                              (self.industry_mwh_by_year, r.load_mwh[:, 1])):
             store[year] = store.get(year, 0.0) + value
         for st, mwh in zip(self.hydro, r.hydro_mwh, strict=True):
             st.output_mwh = float(mwh)
-        for st, mwh in zip(self.thermal, r.thermal_mwh, strict=True):
+        for st, mwh in zip(self.thermal, thermal_mwh, strict=True):
             st.output_mwh = float(mwh)
         by_kind: dict[str, float] = {"hydro": float(r.hydro_mwh.sum())}
         for kind in ("coal", "gas", "nuclear"):
-            by_kind[kind] = float(sum(m for st, m in zip(self.thermal, r.thermal_mwh, strict=True)
+            by_kind[kind] = float(sum(m for st, m in zip(self.thermal, thermal_mwh, strict=True)
                                       if st.fuel == kind))
         self.last = PowerRecord(
             node_price=r.node_price(self.network.block_hours_share),

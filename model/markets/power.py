@@ -27,6 +27,8 @@ fresh for every month) runs on the same matrix, so the same inputs always give t
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass
 
 import highspy
@@ -91,13 +93,27 @@ class MonthResult:
         return self.price_usd_per_mwh @ block_hours_share
 
 
+def _quiet_highs() -> highspy.Highs:
+    """A HiGHS instance, made without its banner on standard output (CLI output stays clean)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            highs = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    highs.setOptionValue("output_flag", False)
+    return highs
+
+
 class PowerMarket:
     """Clears months of one network. Holds a HiGHS instance, cleared before every solve."""
 
     def __init__(self, network: PowerNetwork):
         self.network = network
-        self._highs = highspy.Highs()
-        self._highs.setOptionValue("output_flag", False)
+        self._highs = _quiet_highs()
         self._highs.setOptionValue("threads", 1)
         self._highs.setOptionValue("solver", "simplex")
         self._highs.setOptionValue("presolve", "off")  # tiny LPs: presolve costs more than it saves

@@ -2,9 +2,8 @@
 
 import math
 
-import numpy as np
-
 import mesa
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings

@@ -10,7 +10,7 @@ from model.validation import (
     Pattern,
     judge,
     load_patterns,
-    run_base_year,
+    run_base_years,
     validation_markdown,
     validation_rows,
     within,
@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_every_pattern_of_the_facts_file_is_encoded():
     ids = {p.id for p in load_patterns()}
-    assert ids == {"seed_exports", "seed_imports", "seed_imports_gdp", "price_ratio", "price_ratio_energy_only",
+    assert ids == {"seed_exports", "seed_imports", "seed_imports_gdp", "price_ratio",
+                   "price_ratio_energy_only",
                    "siberia_hydro_output", "big_stations", "aluminium_power_share", "nsr_cargo",
                    "eastern_polygon", "inland_waterways", "ree_mine_output",
                    "siberia_ree_processing", "rusal_output"}
@@ -45,8 +46,16 @@ def test_table_valued_patterns_need_every_entry():
     assert judge(p, None) == "not modelled yet"
 
 
+def test_model_values_are_averaged_over_replications():
+    from model.validation import _mean
+
+    assert _mean([1.0, 3.0]) == 2.0
+    assert _mean([{"a": 1.0}, {"a": 2.0}]) == {"a": 1.5}
+    assert _mean([1.0, None]) is None
+
+
 def test_the_validation_page_is_current():
-    rows = validation_rows(run_base_year("baseline", rng=42))
+    rows = validation_rows(run_base_years("baseline"))
     text = validation_markdown(rows, "baseline", "siberia validate --out docs/validation.md")
     assert (ROOT / "docs" / "validation.md").read_text(encoding="utf-8") == text, (
         "docs/validation.md is stale: run `siberia validate --out docs/validation.md`")

@@ -43,7 +43,7 @@ def inputs(net, load, thermal_mw, thermal_cost, hydro_mw=(), inflow=(), start=()
 
 def balance_error(net, x, r):
     """Generation + imports + unserved - load - exports, MWh per node (must be ~0)."""
-    N, B = len(net.nodes), len(net.block_hours_share)
+    N = len(net.nodes)
     hours_b = x.hours * net.block_hours_share
     supply = np.zeros(N)
     np.add.at(supply, net.thermal_node, r.thermal_mwh)
