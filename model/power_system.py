@@ -31,7 +31,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.markets.power import MonthInputs, MonthResult, PowerMarket, PowerNetwork
+from model.markets.power import (
+    MonthInputs,
+    MonthResult,
+    PowerMarket,
+    PowerNetwork,
+    balance_residual_mwh,
+)
 
 if TYPE_CHECKING:
     from agents import PowerStation
@@ -260,17 +266,8 @@ class PowerSystem:
         return self.last
 
     def balance_residual_mwh(self) -> np.ndarray:
-        """Energy balance of the last month per node: generation + imports + unserved − load −
-        exports (MWh). Zero to solver tolerance (DESIGN.md §8)."""
-        net, r = self.network, self.last.result
-        hours_b = self._last_hours * net.block_hours_share
-        supply = np.zeros(len(self.nodes))
-        np.add.at(supply, net.thermal_node, r.thermal_mwh)
-        np.add.at(supply, net.hydro_node, r.hydro_mwh)
-        flow = r.flow_mw @ hours_b
-        np.add.at(supply, net.link_to, flow)
-        np.add.at(supply, net.link_from, -flow)
-        return supply + r.unserved_mwh.sum(axis=1) - r.load_mwh.sum(axis=1)
+        """Energy balance of the last month per node (MWh); zero to solver tolerance."""
+        return balance_residual_mwh(self.network, self._last_hours, self.last.result)
 
     # --- reading the last month (indicators) -----------------------------------------------
     def months_per_year(self) -> float:

@@ -93,6 +93,20 @@ class MonthResult:
         return self.price_usd_per_mwh @ block_hours_share
 
 
+def balance_residual_mwh(net: PowerNetwork, hours: float, r: MonthResult) -> np.ndarray:
+    """Energy balance per node: generation + imports + unserved − load − exports (MWh).
+
+    Zero to solver tolerance (DESIGN.md §8); tests and the model check it."""
+    hours_b = hours * net.block_hours_share
+    supply = np.zeros(len(net.nodes))
+    np.add.at(supply, net.thermal_node, r.thermal_mwh)
+    np.add.at(supply, net.hydro_node, r.hydro_mwh)
+    flow = r.flow_mw @ hours_b
+    np.add.at(supply, net.link_to, flow)
+    np.add.at(supply, net.link_from, -flow)
+    return supply + r.unserved_mwh.sum(axis=1) - r.load_mwh.sum(axis=1)
+
+
 def _quiet_highs() -> highspy.Highs:
     """A HiGHS instance, made without its banner on standard output (CLI output stays clean)."""
     sys.stdout.flush()

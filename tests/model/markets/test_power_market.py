@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.markets.power import MonthInputs, PowerMarket, PowerNetwork
+from model.markets.power import MonthInputs, PowerMarket, PowerNetwork, balance_residual_mwh
 
 HOURS = 720.0
 
@@ -43,15 +43,7 @@ def inputs(net, load, thermal_mw, thermal_cost, hydro_mw=(), inflow=(), start=()
 
 def balance_error(net, x, r):
     """Generation + imports + unserved - load - exports, MWh per node (must be ~0)."""
-    N = len(net.nodes)
-    hours_b = x.hours * net.block_hours_share
-    supply = np.zeros(N)
-    np.add.at(supply, net.thermal_node, r.thermal_mwh)
-    np.add.at(supply, net.hydro_node, r.hydro_mwh)
-    flow_mwh = r.flow_mw @ hours_b
-    np.add.at(supply, net.link_to, flow_mwh)
-    np.add.at(supply, net.link_from, -flow_mwh)
-    return supply + r.unserved_mwh.sum(axis=1) - r.load_mwh.sum(axis=1)
+    return balance_residual_mwh(net, x.hours, r)
 
 
 def two_node_load(a, b, blocks=2, kinds=2):
