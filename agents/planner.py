@@ -15,7 +15,9 @@ import mesa
 from agents.facility import FacilityState
 
 PROGRAMME_END_YEAR = 2050  # hydro_buildout_gw is "by 2050" (DESIGN.md §10)
-DEFAULT_LEAD_TIME_YEARS = 8.0  # when a project row gives none (see scenario sources)
+# used only when a project row gives no lead_time_years; assumption: large Siberian dams took
+# 8+ years from start to first units (facts.yaml: Nizhne-Bureya 2010-2017, Boguchany far longer)
+DEFAULT_LEAD_TIME_YEARS = 8.0
 
 
 class Planner(mesa.Agent):
