@@ -1,4 +1,5 @@
-"""The state planner: its hydro programme now; coordination with industry comes with #4.
+"""The state planner: its hydro programme, new thermal capacity where nodes run short, and
+(issue #4) coordination with industry.
 
 ``hydro_buildout_gw`` of new hydro by 2050 is drawn from the scenario's planned projects in
 their ``programme_order``. Each January the planner starts the next projects when the capacity
@@ -11,6 +12,7 @@ project's earliest year allows. In ``coordinated`` mode the order may follow pro
 from __future__ import annotations
 
 import mesa
+import numpy as np
 
 from agents.facility import FacilityState
 
@@ -29,6 +31,7 @@ class Planner(mesa.Agent):
         self.target_mw = model.params.hydro_buildout_gw * 1000.0
         self.committed_mw = 0.0
         self.capex_committed_usd = 0.0
+        self.thermal_capex_committed_usd = 0.0
 
     @property
     def announced_hydro(self) -> list[str]:
@@ -61,6 +64,44 @@ class Planner(mesa.Agent):
             self.capex_committed_usd += p.capex_usd or 0.0
             started.append(p)
         return started
+
+    def plan_thermal(self, year: int) -> dict[str, float]:
+        """Order new thermal capacity where a node would run short a lead time ahead.
+
+        The planner acts as system operator (Russia's KOM NG auctions): at each node with a
+        new-build fleet it projects January peak load ``lead`` years ahead (base load on its
+        growth path, today's industry, data centres and other committed loads) and compares it,
+        plus ``reserve_margin``, with firm supply then (``PowerSystem.firm_supply_mw``: what
+        exists or is already ordered or under construction). The shortfall is ordered now, in
+        100 MW steps, and comes online after the fuel's lead time. It knows only committed
+        projects: no foresight of loads not yet decided.
+        """
+        power = self.model.power
+        for fleet in power.expansion.values():
+            fleet.commission_orders(year)
+        ordered: dict[str, float] = {}
+        if not self.model.params.thermal_expansion:
+            return ordered
+        margin = self.model.params.reserve_margin
+        extra = self.model.committed_load_mw_by_node()
+        for node, fleet in power.expansion.items():
+            fuel = power.fuels[fleet.fuel]
+            lead = max(int(round(fuel.new_lead_time_years)), 1)
+            online = year + lead
+            if online > self.model.calendar.start_year + self.model.params.horizon_years - 1:
+                continue  # would come online after the run ends: nothing to plan for
+            i = power.nodes.index(node)
+            need = (power.peak_load_mw(online, extra)[i] * (1.0 + margin)
+                    - power.firm_supply_mw(online)[i])
+            if need <= 0:
+                continue
+            # a new unit is firm only when it is not on forced outage
+            mw = float(np.ceil(need / power.firm_share(fleet) / 100.0) * 100.0)
+            capex = mw * 1000.0 * fuel.new_capex_usd_per_kw
+            fleet.order(mw, online, capex)
+            self.thermal_capex_committed_usd += capex
+            ordered[node] = mw
+        return ordered
 
     def __repr__(self) -> str:
         return f"<Planner {self.mode}>"

@@ -38,6 +38,9 @@ class PowerStation(Facility):
         self.programme_order: int | None = getattr(row, "programme_order", None)
         self.online_year: int | None = None  # set when construction starts
         self.output_mwh: float = 0.0  # last month's generation
+        # capacity ordered by the planner and not yet online: (online year, MW, capex USD)
+        self.orders: list[tuple[int, float, float]] = []
+        self.capex_spent_usd: float = 0.0
 
     @property
     def is_hydro(self) -> bool:
@@ -55,8 +58,33 @@ class PowerStation(Facility):
             return True
         return False
 
+    def capacity_online_by(self, year: int) -> float:
+        """MW this station will have in ``year`` from what exists or is being built now."""
+        if self.state is FacilityState.OPERATING:
+            base = self.capacity_mw
+        elif self.state is FacilityState.BUILDING and self.online_year is not None \
+                and self.online_year <= year:
+            base = self.capacity_mw
+        else:
+            base = 0.0
+        return base + sum(mw for online, mw, _ in self.orders if online <= year)
+
+    def order(self, mw: float, online_year: int, capex_usd: float) -> None:
+        """New capacity for a fleet (the planner's thermal expansion), online in ``online_year``."""
+        self.orders.append((online_year, mw, capex_usd))
+        self.capex_spent_usd += capex_usd
+
+    def commission_orders(self, year: int) -> float:
+        """Bring ordered capacity due by ``year`` online; returns the MW added."""
+        due = [o for o in self.orders if o[0] <= year]
+        self.orders = [o for o in self.orders if o[0] > year]
+        added = sum(mw for _, mw, _ in due)
+        self.capacity_mw += added
+        return added
+
     def describe(self) -> dict:
         return {**super().describe(), "fuel": self.fuel, "capacity_mw": self.capacity_mw,
                 "avg_output_twh_per_year": self.avg_output_twh_per_year, "river": self.river,
                 "power_node": self.power_node, "output_mwh_last_month": self.output_mwh,
-                "online_year": self.online_year}
+                "online_year": self.online_year,
+                "ordered_mw": sum(mw for _, mw, _ in self.orders)}

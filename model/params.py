@@ -196,6 +196,44 @@ PARAMETERS: dict[str, Parameter] = {
            source="assumption — Siberian winter consumption exceeds summer by ~25-30% "
                   "(heating, lighting)",
            confidence="low"),
+        _p(name="planned_outage_share", kind=float, default=0.5, bounds=(0.0, 1.0),
+           unit="share", group="power",
+           description="Share of a thermal fleet's unavailability that is planned maintenance, "
+                       "scheduled in the low-load summer months; the rest is forced outages "
+                       "drawn each month from each station's own random stream.",
+           source="assumption — planned and forced unavailability of old coal and gas fleets "
+                  "are of the same order (NERC GADS fleet statistics show planned outage factors "
+                  "~6-10% and forced outage rates ~5-10% for coal units)",
+           confidence="low"),
+        _p(name="outage_unit_mw", kind=float, default=300.0, bounds=(50.0, 1500.0), unit="MW",
+           group="power",
+           description="Typical generating unit size: a station of C MW fails as C/unit "
+                       "independent units, so small stations' monthly availability varies more "
+                       "than an aggregate fleet's.",
+           source="assumption — Soviet-era thermal units are mostly 150-800 MW (200, 300 and "
+                  "500 MW standard blocks)",
+           confidence="medium"),
+        _p(name="thermal_expansion", kind=bool, default=True, unit="on/off", group="power",
+           description="The planner (acting as system operator) orders new thermal capacity at "
+                       "a node when its projected peak load, plus the reserve margin, exceeds "
+                       "its firm supply a lead time ahead; off = no new thermal capacity.",
+           source="Russia's capacity auctions for new generation (KOM NG) order new plants "
+                  "where the system operator projects a deficit (facts.yaml power.system "
+                  "ips_siberia.se_siberia_deficit_mw_2030; power.costs)",
+           confidence="medium"),
+        _p(name="reserve_margin", kind=float, default=0.15, bounds=(0.0, 0.5), unit="share",
+           group="power",
+           description="Firm supply the planner wants above projected peak load at each node.",
+           source="assumption — planning reserve margins of 15-20% are common (e.g. NERC's "
+                  "15% reference margin for thermal systems); Russia's general scheme uses "
+                  "similar normative reserves",
+           confidence="low"),
+        _p(name="import_firm_share", kind=float, default=0.5, bounds=(0.0, 1.0), unit="share",
+           group="power",
+           description="Share of a node's import link capacity the planner counts as firm "
+                       "supply (neighbours may be short at the same time).",
+           source="assumption — a conservative half of the transfer capability",
+           confidence="low"),
         # --- economy and policy -----------------------------------------------------------
         _p(name="discount_rate", kind=float, default=0.10, bounds=(0.02, 0.25), unit="1/yr",
            group="economy and policy",

@@ -19,6 +19,14 @@ Assumptions, with the parameters that carry them (``model/params.py``):
   tranche's marginal cost (what the water saves later), water above it at a token value.
 - Thermal supply curve: each station offers three equal tranches with heat rates (so costs and
   emissions) of its fuel's × (1 − s, 1, 1 + s), ``s`` = ``thermal_cost_spread``.
+- Thermal availability: a fuel's average availability ``A`` splits into planned maintenance
+  (``planned_outage_share`` of ``1 − A``), scheduled in the low-load months (share ∝
+  1 − cos of the month, none in January, most in July), and forced outages: a station of ``C``
+  MW is ``C / outage_unit_mw`` units that fail independently, drawn each month from the
+  station's own random stream (binomial), so the year's mean availability is ``A``. The
+  planner's new-build fleets count their expected forced outages (many new units).
+- New thermal capacity: every connected node has a new-build fleet of its dominant fuel
+  (capacity 0 at the start); the planner orders capacity into it (``agents/planner.py``).
 - Shedding: base load has a value of lost load, industry and data centres lower curtailment
   prices (parameters), so who loses power when supply is short is explicit.
 """
@@ -69,6 +77,30 @@ def seasonal_span(monthly_share: np.ndarray) -> float:
     return float(surplus.max() - surplus.min())
 
 
+@dataclass(frozen=True)
+class ExpansionRow:
+    """A node's new-build thermal fleet, as a station row (capacity grows as the planner orders)."""
+
+    id: str
+    name: str
+    region: str
+    lat: float
+    lon: float
+    kind: str
+    power_node: str
+    capacity_mw: float = 0.0
+    aggregate: bool = True
+    source: str = ("the planner's thermal expansion (model/power_system.py); capital cost and "
+                   "lead time from the scenario's [[fuels]] row")
+    confidence: str = "medium"
+
+
+def maintenance_weights() -> np.ndarray:
+    """Planned-outage weight of each month (January first), mean 1: none in January, most in July."""
+    w = 1.0 - np.cos(2 * np.pi * np.arange(12) / 12.0)
+    return w * 12.0 / w.sum()
+
+
 @dataclass
 class PowerRecord:
     """What the last cleared month left for indicators and decisions (annualised where flows)."""
@@ -96,6 +128,8 @@ class PowerSystem:
         stations = [*model.power_stations, *model.planned_hydro]
         for st in stations:
             st.power_node = st.power_node or self.region_node[st.region]
+        self.expansion: dict[str, PowerStation] = self._expansion_fleets(stations)
+        stations += list(self.expansion.values())
         self.thermal: list[PowerStation] = [st for st in stations if not st.is_hydro]
         self.hydro: list[PowerStation] = [st for st in stations if st.is_hydro]
         self.links = [lk for lk in s.power_links]
@@ -119,7 +153,7 @@ class PowerSystem:
         per_tranche = lambda name: np.repeat(  # noqa: E731
             [self._fuel_value(st, name) for st in self.thermal], len(TRANCHE_STEPS))
         self.thermal_cost = per_tranche("marginal_cost_usd_per_mwh") * heat_rate
-        self.thermal_availability = per_tranche("availability")
+        self._draw_outages()
         self.thermal_emissions = per_tranche("emissions_t_co2_per_mwh") * heat_rate
         self.hydro_cost = np.array([self._fuel_value(st, "marginal_cost_usd_per_mwh")
                                     for st in self.hydro])
@@ -166,6 +200,85 @@ class PowerSystem:
         self.thermal_mwh_by_year: dict[int, np.ndarray] = {}
         self.node_load_mwh_by_year: dict[int, np.ndarray] = {}
         self.industry_mwh_by_year: dict[int, np.ndarray] = {}
+
+    def _expansion_fleets(self, stations: list[PowerStation]) -> dict[str, PowerStation]:
+        """One new-build fleet per connected node, burning the node's dominant buildable fuel."""
+        from agents import PowerStation
+
+        model = self.model
+        buildable = {k for k, f in self.fuels.items()
+                     if f.new_capex_usd_per_kw is not None and f.new_lead_time_years is not None}
+        fleets: dict[str, PowerStation] = {}
+        for node in self.node_rows:
+            by_fuel: dict[str, float] = {}
+            for st in stations:
+                if st.power_node == node.id and st.fuel in buildable:
+                    by_fuel[st.fuel] = by_fuel.get(st.fuel, 0.0) + st.capacity_mw
+            if not by_fuel:
+                continue  # no thermal fleet to extend (e.g. an all-hydro isolated system)
+            fuel = max(sorted(by_fuel), key=by_fuel.get)
+            region = node.regions[0] if node.regions else model.atlas.region_at(node.lat, node.lon)
+            row = ExpansionRow(id=f"new_{fuel}_{node.id}", name=f"New {fuel} plants ({node.name})",
+                               region=region, lat=node.lat, lon=node.lon, kind=fuel,
+                               power_node=node.id)
+            st = PowerStation(model, row, model.cell_at(node.lat, node.lon))
+            model.power_stations.add(st)
+            model.register_facility(st)
+            fleets[node.id] = st
+        return fleets
+
+    def _draw_outages(self) -> None:
+        """Planned-outage shares by month and fuel; forced-outage shares by station and month."""
+        p = self.model.params
+        avail = np.array([self._fuel_value(st, "availability") for st in self.thermal])
+        self.planned_annual = p.planned_outage_share * (1.0 - avail)  # (S,)
+        self.forced_rate = 1.0 - avail / (1.0 - self.planned_annual)  # (S,)
+        self.maintenance = maintenance_weights()  # (12,)
+        months = self.model.horizon_months
+        self.forced_share = np.repeat(self.forced_rate[:, None], months, axis=1)
+        fleets = {id(st) for st in self.expansion.values()}
+        for i, st in enumerate(self.thermal):
+            if id(st) in fleets or self.forced_rate[i] <= 0:
+                continue
+            units = max(int(round(st.capacity_mw / p.outage_unit_mw)), 1)
+            rng = self.model.facility_rng(st.facility_id, "forced_outage")
+            self.forced_share[i] = rng.binomial(units, self.forced_rate[i], size=months) / units
+
+    def available_share(self, month: int, month_index: int) -> np.ndarray:
+        """(S,) share of each thermal station's capacity available in a month."""
+        planned = np.minimum(self.planned_annual * self.maintenance[month - 1], 1.0)
+        col = min(month_index, self.forced_share.shape[1] - 1)
+        return (1.0 - planned) * (1.0 - self.forced_share[:, col])
+
+    # --- adequacy (read by the planner) ------------------------------------------------------
+    def firm_supply_mw(self, year: int) -> np.ndarray:
+        """(N,) January firm supply a node can count on in ``year``: thermal capacity online or
+        ordered by then, less expected forced outages (no maintenance in January); hydro at its
+        mean output (the water it can spread over the year); a share of import capacity."""
+        p = self.model.params
+        idx = {n: i for i, n in enumerate(self.nodes)}
+        firm = np.zeros(len(self.nodes))
+        for i, st in enumerate(self.thermal):
+            firm[idx[st.power_node]] += st.capacity_online_by(year) * (1.0 - self.forced_rate[i])
+        for st, mwh in zip(self.hydro, self.hydro_energy_mwh, strict=True):
+            if st.capacity_online_by(year) > 0:
+                firm[idx[st.power_node]] += min(st.capacity_mw, mwh / HOURS_PER_YEAR)
+        for lk in self.links:
+            open_by = lk.status == "operating" or (lk.opens_year is not None
+                                                   and year >= lk.opens_year)
+            if open_by:
+                firm[idx[lk.to_node]] += p.import_firm_share * lk.capacity_mw
+                firm[idx[lk.from_node]] += p.import_firm_share * lk.capacity_mw
+        return firm
+
+    def firm_share(self, station: PowerStation) -> float:
+        """Share of a thermal station's capacity counted firm in January (1 − forced rate)."""
+        return float(1.0 - self.forced_rate[self.thermal.index(station)])
+
+    def peak_load_mw(self, year: int, extra_mw: np.ndarray) -> np.ndarray:
+        """(N,) January peak-block load in ``year`` with ``extra_mw`` of flat new load."""
+        load = self.load_mw(year, 1, extra_mw)
+        return load[:, :, 0].sum(axis=1)
 
     def target_mwh(self, month: int) -> np.ndarray:
         """Rule-curve storage at the end of ``month``: full less the seasonal drawdown."""
@@ -217,7 +330,8 @@ class PowerSystem:
             lk.opens_year is not None and year >= lk.opens_year)) else 0.0 for lk in self.links])
         return MonthInputs(
             hours=hours,
-            thermal_available_mw=capacity * self.thermal_availability * operating,
+            thermal_available_mw=capacity * np.repeat(
+                self.available_share(month, self.model.calendar.month_index), n) * operating,
             thermal_cost_usd_per_mwh=self.thermal_cost,
             hydro_capacity_mw=hydro_capacity * hydro_on,
             hydro_cost_usd_per_mwh=self.hydro_cost,

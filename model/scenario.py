@@ -204,6 +204,9 @@ class FuelRow(_Row):
     marginal_cost_usd_per_mwh: float = Field(ge=0)
     emissions_t_co2_per_mwh: float = Field(ge=0)
     availability: float = Field(gt=0, le=1)
+    # new plants of this kind, ordered by the planner when a node runs short (None = never)
+    new_capex_usd_per_kw: float | None = Field(default=None, gt=0)
+    new_lead_time_years: float | None = Field(default=None, gt=0)
 
 
 class FrontierRow(_Row):

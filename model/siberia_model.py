@@ -13,6 +13,7 @@ scenario picked in the app survives a Reset.
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 import mesa
@@ -75,6 +76,9 @@ class SiberiaModel(mesa.Model):
         self.scenario_data: Scenario = load_scenario(scenario)
         self.params: Params = self.scenario_data.resolved_params(**params)
         super().__init__(scenario=RunScenario(rng=rng, scenario_name=str(scenario)))
+        seed = self._seed
+        self.run_seed: int = (int(seed) if isinstance(seed, (int, np.integer))
+                              else zlib.crc32(repr(seed).encode()))
         self.scenario_name: str = self.scenario_data.name
         self.calendar = Calendar()
         self.record_year, self.record_month = self.calendar.year, self.calendar.month
@@ -156,6 +160,16 @@ class SiberiaModel(mesa.Model):
             random=self.random)
         self.planner = Planner(self, self.params.planning_mode, list(self.planned_hydro))
         self.ai_developer = AIDeveloper(self)
+
+    def facility_rng(self, facility_id: str, purpose: str) -> np.random.Generator:
+        """A random stream of its own for one facility and one purpose (outages, hazards).
+
+        Spawned from the run's seed by the facility's id, so two runs that differ in one lever
+        draw the same events at the same facilities even when the set of facilities differs
+        (common random numbers), and adding a facility never shifts another's draws.
+        """
+        key = zlib.crc32(f"{purpose}:{facility_id}".encode())
+        return np.random.default_rng(np.random.SeedSequence(self.run_seed, spawn_key=(key,)))
 
     def cell_at(self, lat: float, lon: float) -> Cell:
         """The Mesa cell of the atlas cell holding (lat, lon), added to the space if new."""
@@ -245,6 +259,12 @@ class SiberiaModel(mesa.Model):
         self.planner.plan_hydro(year)
         if self.power is not None:
             self.ai_developer.site_centres(year, self._ai_sites())
+            self.planner.plan_thermal(year)
+
+    def committed_load_mw_by_node(self) -> np.ndarray:
+        """(N,) flat load decided but not in the base loads: data centres (and, with the chain,
+        plants built or under construction), as the planner projects it."""
+        return self.data_centre_mw_by_node()
 
     def _ai_sites(self) -> list[tuple[float, str, float, float, str]]:
         """Connected nodes that shed no load in the last 12 months, cheapest first."""
