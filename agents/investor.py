@@ -1,4 +1,13 @@
-"""Investors: firms that rank projects (stage × site) by NPV and build them (issue #4)."""
+"""Investors: firms that rank projects (stage × site × size, or a deposit) by NPV and build them.
+
+Each January every investor (in an order drawn from the run's random stream) looks at the
+projects open to it — the stages it invests in, at every candidate site (an incumbent only in
+its home regions), in the stage's plant sizes, and the deposits it could develop — values each
+with ``model.investment.appraise`` and builds the best by profitability index (NPV per dollar of
+capital) while the NPV is positive and its yearly budget lasts. Each decision changes what the
+next one sees: committed capacity takes domestic demand (the rest must sell abroad at export
+prices) and counts in the learning curve.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +17,34 @@ import mesa
 class Investor(mesa.Agent):
     """A state corporation, a private firm, or an incumbent with plants in the European part."""
 
-    def __init__(self, model, name: str, investor_kind: str):
+    def __init__(self, model, row):
         super().__init__(model)
-        self.name = name
-        self.investor_kind = investor_kind
+        self.investor_id: str = row.id
+        self.name: str = row.name
+        self.investor_kind: str = row.kind
+        self.annual_budget_usd: float = row.annual_budget_usd
+        self.hurdle_premium: float = row.hurdle_premium
+        self.home_regions: list[str] = list(row.home_regions)
+        self.stages: list[str] = list(row.stages)
+        self.spent_usd = 0.0
+        self.projects: list[str] = []
+
+    def invest(self, year: int) -> list[str]:
+        """Build this year's projects; returns the facility ids started."""
+        from model.investment import best_project, build
+
+        budget = self.annual_budget_usd
+        started = []
+        while True:
+            project = best_project(self.model, self, year, budget)
+            if project is None:
+                break
+            fid = build(self.model, self, project, year)
+            budget -= project.capex_usd
+            self.spent_usd += project.capex_usd
+            self.projects.append(fid)
+            started.append(fid)
+        return started
 
     def __repr__(self) -> str:
-        return f"<Investor {self.name}>"
+        return f"<Investor {self.investor_id}>"

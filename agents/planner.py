@@ -48,7 +48,7 @@ class Planner(mesa.Agent):
         for p in self.projects:
             p.commission_if_ready(year)
         started = []
-        for p in self.projects:
+        for p in self._ordered_projects():
             if self.committed_mw >= self.target_mw - 1e-9:
                 break
             if p.state is not FacilityState.PLANNED:
@@ -64,6 +64,47 @@ class Planner(mesa.Agent):
             self.capex_committed_usd += p.capex_usd or 0.0
             started.append(p)
         return started
+
+    def hydro_online_by(self, station, year: int) -> bool:
+        """Whether investors may count on a hydro station in ``year``.
+
+        Market mode: only what exists or is under construction (an announcement is not a dam).
+        Coordinated mode: also the projects of the programme that its path calls for by then —
+        the planner commits to its programme, so investors believe it.
+        """
+        if station.capacity_online_by(year) > 0:
+            return True
+        if self.mode != "coordinated" or station not in self.projects:
+            return False
+        target = self.path_mw(year)
+        cumulative = 0.0
+        for p in self._ordered_projects():
+            if p.state is not FacilityState.PLANNED:
+                cumulative += p.capacity_mw
+                continue
+            if cumulative >= target:
+                return False
+            cumulative += p.capacity_mw
+            if p is station:
+                return True
+        return False
+
+    def _ordered_projects(self) -> list:
+        """The programme in the order the planner builds it.
+
+        Market mode: the scenario's order. Coordinated mode: projects at nodes where the chain's
+        committed plants (operating or under construction) draw most power come first — the
+        planner sequences hydro with industrial demand it can see (no foresight beyond
+        committed plants); ties keep the scenario's order.
+        """
+        if self.mode != "coordinated":
+            return self.projects
+        load = self.model.committed_load_mw_by_node() - self.model.data_centre_mw_by_node() \
+            if self.model.power is not None else None
+        if load is None:
+            return self.projects
+        nodes = self.model.power.nodes
+        return sorted(self.projects, key=lambda p: -load[nodes.index(p.power_node)])
 
     def plan_thermal(self, year: int) -> dict[str, float]:
         """Order new thermal capacity where a node would run short a lead time ahead.

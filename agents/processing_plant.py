@@ -1,7 +1,11 @@
-"""Processing plants of one sector: the rare-earth stages (separation → metals → magnets) first.
+"""Processing plants: the rare-earth stages (separation → metals → magnets) first.
 
-The chain issue (#4) creates them from scenario data and investment; the sectors issue (#10)
-makes them generic over a sector table and turns today's large loads into plants.
+A plant is created from scenario data (existing and committed plants) or by an investor's
+decision. It is ``building`` until its online year, then ramps up (first plants of a stage
+slowly, later ones faster as domestic know-how accumulates), produces when its margin is
+positive (the materials market decides, ``model/markets/materials.py``), and closes after
+``closure_months`` of losses in a row. The sectors issue (#10) makes it generic over a sector
+table.
 """
 
 from __future__ import annotations
@@ -10,19 +14,59 @@ from agents.facility import Facility, FacilityState
 
 
 class ProcessingPlant(Facility):
-    """Capacity (t/yr of output), energy intensity (MWh/t) and utilisation of one plant."""
+    """One plant of one stage: capacity (t/yr of its output), costs, owner, state and history."""
 
     kind = "processing_plant"
 
-    def __init__(self, model, row, cell, sector: str, capacity_t_per_year: float,
-                 energy_mwh_per_t: float, state: FacilityState = FacilityState.OPERATING):
+    def __init__(self, model, row, cell, stage: str, capacity_t_per_year: float, owner: str,
+                 state: FacilityState, online_year: int | None, capex_usd: float = 0.0,
+                 power_node: str | None = None):
         super().__init__(model, row, cell, state)
-        self.sector = sector
-        self.capacity_t_per_year = capacity_t_per_year
-        self.energy_mwh_per_t = energy_mwh_per_t
-        self.utilisation = 0.0
+        self.sector = "rare_earths"
+        self.stage = stage
+        self.capacity_t_per_year = float(capacity_t_per_year)
+        self.owner = owner
+        self.online_year = online_year
+        self.capex_usd = float(capex_usd)
+        self.power_node = power_node
+        self.ramp_months = 0.0  # set when it comes online
+        self.months_online = 0
+        self.loss_months = 0
+        self.utilisation = 0.0  # last month's output / capacity
+        self.output_t = 0.0  # last month's output, t of the stage's product
+        self.profit_usd = 0.0  # last month's operating profit
+        self.cumulative_output_t = 0.0
+
+    @property
+    def siberian(self) -> bool:
+        return self.model.region_is_siberian(self.region)
+
+    def commission_if_ready(self, year: int, ramp_months: float) -> bool:
+        if self.state is FacilityState.BUILDING and self.online_year is not None \
+                and year >= self.online_year:
+            self.state = FacilityState.OPERATING
+            self.ramp_months = ramp_months
+            return True
+        return False
+
+    def ramp_share(self) -> float:
+        """Share of capacity it can run at: from 30% to full over its ramp-up months."""
+        if self.ramp_months <= 0 or self.months_online >= self.ramp_months:
+            return 1.0
+        return 0.3 + 0.7 * self.months_online / self.ramp_months
+
+    def record_month(self, output_t: float, profit_usd: float, closure_months: int) -> None:
+        self.output_t = output_t
+        self.cumulative_output_t += output_t
+        self.utilisation = output_t / (self.capacity_t_per_year / 12.0) if self.capacity_t_per_year else 0.0
+        self.profit_usd = profit_usd
+        self.months_online += 1
+        self.loss_months = self.loss_months + 1 if profit_usd < 0 else 0
+        if self.loss_months >= closure_months:
+            self.state = FacilityState.RETIRED
 
     def describe(self) -> dict:
-        return {**super().describe(), "sector": self.sector,
-                "capacity_t_per_year": self.capacity_t_per_year,
-                "energy_mwh_per_t": self.energy_mwh_per_t, "utilisation": self.utilisation}
+        return {**super().describe(), "stage": self.stage, "owner": self.owner,
+                "capacity_t_per_year": self.capacity_t_per_year, "online_year": self.online_year,
+                "utilisation": self.utilisation, "output_t_last_month": self.output_t,
+                "profit_usd_last_month": self.profit_usd, "capex_usd": self.capex_usd}

@@ -22,6 +22,10 @@ class Region(mesa.Agent):
         self.n_cells = n_cells
         self.area_km2 = area_km2
         self.source: str = row.source
+        self.wage_usd_per_month: float | None = getattr(row, "wage_usd_per_month", None)
+        self.labour_force: float | None = getattr(row, "labour_force", None)
+        self.base_grp_usd_per_year: float = getattr(row, "grp_usd_per_year", None) or 0.0
+        self.jobs: float = 0.0  # in the chain's plants and mines (operating or building)
 
     def describe(self) -> dict:
         return {"name": self.name, "capital": self.capital, "siberian": self.siberian,

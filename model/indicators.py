@@ -103,6 +103,86 @@ def _ai_load(m: SiberiaModel) -> float:
     return float(sum(dc.load_mw for dc in m.data_centers))
 
 
+def _chain(fn: Callable[[SiberiaModel], float]) -> Callable[[SiberiaModel], float]:
+    """A chain indicator: 0 before the first month is cleared, and for scenarios without one."""
+    return lambda m: float(fn(m)) if getattr(m, "chain", None) is not None \
+        and m.chain.last is not None else 0.0
+
+
+def _import_bill(m: SiberiaModel) -> float:
+    c = m.chain.last
+    return sum(c.tier_import_usd_per_year.values()) + c.feed_import_usd_per_year
+
+
+def _export_revenue(m: SiberiaModel) -> float:
+    c = m.chain.last
+    return c.export_revenue_usd_per_year + c.exogenous_exports_usd_per_year
+
+
+def _base_grp(m: SiberiaModel, siberian_only: bool) -> float:
+    years = m.chain.years_since_start()
+    growth = (1 + m.params.gdp_growth_per_year) ** years
+    return sum(r.base_grp_usd_per_year for r in m.regions
+               if r.siberian or not siberian_only) * growth
+
+
+def _facility_value_added(m: SiberiaModel, siberian_only: bool) -> float:
+    """Annualised value added of the chain's plants and mines (revenue less bought inputs)."""
+    c = m.chain
+    total = 0.0
+    for f in [*m.processing_plants, *m.mines]:
+        if siberian_only and not m.region_is_siberian(f.region):
+            continue
+        total += c.value_added_by_facility.get(f.facility_id, 0.0)
+    return total * 12.0
+
+
+def _gdp(m: SiberiaModel) -> float:
+    return _base_grp(m, False) + _facility_value_added(m, False)
+
+
+def _siberia_grp(m: SiberiaModel) -> float:
+    return _base_grp(m, True) + _facility_value_added(m, True)
+
+
+def _substitution(tiers: tuple[str, ...] | None) -> Callable[[SiberiaModel], float]:
+    def fn(m: SiberiaModel) -> float:
+        c = m.chain.last
+        ids = tiers or tuple(c.tier_import_usd_per_year)
+        years = m.chain.years_since_start()
+        value = sum(m.chain.tier_value_usd_per_year(t, years) for t in m.chain.tiers
+                    if t.id in ids)
+        imports = sum(c.tier_import_usd_per_year[t] for t in ids)
+        return 1.0 - imports / value if value > 0 else 0.0
+    return fn
+
+
+def _capacity(stage: str) -> Callable[[SiberiaModel], float]:
+    return lambda m: m.chain.stage_capacity_t_per_year(stage)
+
+
+def _siberia_processing_share(m: SiberiaModel) -> float:
+    """Share of processing capacity (REO-eq, separation to magnets) in Siberian regions."""
+    from agents import FacilityState
+
+    k = dict(zip(("mining", "separation", "metals", "magnets"), m.chain.k, strict=True))
+    total = sib = 0.0
+    for p in m.processing_plants:
+        if p.state is FacilityState.OPERATING:
+            q = p.capacity_t_per_year * k[p.stage]
+            total += q
+            sib += q if m.region_is_siberian(p.region) else 0.0
+    return sib / total if total > 0 else 0.0
+
+
+def _siberia_jobs(m: SiberiaModel) -> float:
+    return sum(r.jobs for r in m.regions if r.siberian)
+
+
+def _mine_output(m: SiberiaModel) -> float:
+    return float(m.chain.last.result.stage_output_t[0] * 12.0)
+
+
 _POWER = "power market (issue #3)"
 _CHAIN = "rare-earth chain, investors and regions (issue #4)"
 _FREIGHT = "freight (issue #5)"
@@ -112,35 +192,59 @@ INDICATORS: dict[str, Indicator] = {
     i.name: i
     for i in [
         # --- trade and the economy ---
-        Indicator("import_bill_usd", "USD/yr", "Imports of REE-dependent products (all tiers).",
-                  "trade", pending=_CHAIN),
+        Indicator("import_bill_usd", "USD/yr",
+                  "Imports of REE-dependent products (all tiers) and feed imported for "
+                  "processing.",
+                  "trade", compute=_chain(_import_bill)),
         Indicator("export_revenue_usd", "USD/yr",
                   "Exports of raw and intermediate REE output plus the exogenous rare-metal stream.",
-                  "trade", pending=_CHAIN),
-        Indicator("gdp_usd", "USD/yr", "Russia's GDP (nominal, 2024 USD).", "economy",
-                  pending=_CHAIN),
+                  "trade", compute=_chain(_export_revenue)),
+        Indicator("gdp_usd", "USD/yr",
+                  "Russia's GDP (2024 USD): regions' base GRP on its growth path plus the value "
+                  "added of the chain's facilities.", "economy",
+                  compute=_chain(_gdp)),
         Indicator("import_substitution_share", "share",
-                  "Share of domestic demand for REE-dependent products met at home.", "trade",
-                  pending=_CHAIN),
-        Indicator("investment_usd", "USD/yr", "Capital spending on new facilities.", "economy",
-                  pending=_CHAIN),
+                  "Share of the REE-dependent import basket (all tiers) replaced by domestic "
+                  "output.", "trade",
+                  compute=_chain(_substitution(None))),
+        Indicator("investment_usd", "USD/yr", "Capital spending on the chain's new facilities.",
+                  "economy", compute=_chain(lambda m: m.chain.last.investment_usd * 12.0)),
+        Indicator("public_support_usd", "USD/yr",
+                  "State support paid to the chain's projects (part of investment_usd).",
+                  "economy", compute=_chain(lambda m: m.chain.last.public_support_usd * 12.0)),
+        Indicator("import_substitution_share_materials", "share",
+                  "Import substitution of the REE materials tier (oxides, metals).", "trade",
+                  compute=_chain(_substitution(("materials",)))),
+        Indicator("import_substitution_share_magnets", "share",
+                  "Import substitution of the magnets and components tier.", "trade",
+                  compute=_chain(_substitution(("magnets_components",)))),
+        Indicator("import_substitution_share_first_tiers", "share",
+                  "Import substitution of the first two tiers (materials, magnets).", "trade",
+                  compute=_chain(_substitution(("materials", "magnets_components")))),
+        Indicator("ree_mine_output_tpa", "t REO/yr", "Domestic REE mine output.", "rare earths",
+                  compute=_chain(_mine_output)),
+        Indicator("ledger_imbalance_usd", "USD", "Absolute sum of the accounts' net lending "
+                  "this month (zero up to rounding: the money invariant).", "economy",
+                  compute=_chain(lambda m: abs(m.chain.last.net_lending_imbalance_usd))),
         Indicator("siberia_grp_usd", "USD/yr", "Gross regional product of the Siberian regions.",
-                  "economy", pending=_CHAIN),
-        Indicator("siberia_jobs", "jobs", "Jobs in modelled industries in the Siberian regions.",
-                  "economy", pending=_CHAIN),
+                  "economy", compute=_chain(_siberia_grp)),
+        Indicator("siberia_jobs", "jobs",
+                  "Jobs in the chain's plants and mines (operating or building) in the "
+                  "Siberian regions.",
+                  "economy", compute=_chain(_siberia_jobs)),
         Indicator("siberia_population", "persons",
                   "Population of the regions the model counts as Siberia (east of the Urals).",
                   "economy", compute=_siberia_population),
         # --- the rare-earth chain ---
         Indicator("capacity_separation_tpa", "t/yr", "Domestic separation capacity (REO).",
-                  "rare earths", pending=_CHAIN),
+                  "rare earths", compute=_chain(_capacity("separation"))),
         Indicator("capacity_metals_tpa", "t/yr", "Domestic REE metal capacity.", "rare earths",
-                  pending=_CHAIN),
+                  compute=_chain(_capacity("metals"))),
         Indicator("capacity_magnets_tpa", "t/yr", "Domestic magnet capacity.", "rare earths",
-                  pending=_CHAIN),
+                  compute=_chain(_capacity("magnets"))),
         Indicator("siberia_processing_share", "share",
-                  "Share of domestic REE processing capacity located in Siberia.", "rare earths",
-                  pending=_CHAIN),
+                  "Share of domestic REE processing capacity (REO-eq) located in Siberia.", "rare earths",
+                  compute=_chain(_siberia_processing_share)),
         Indicator("ree_reserves_t_reo", "t REO",
                   "Contained rare-earth oxide left in the modelled deposits.", "rare earths",
                   compute=_reserves_t_reo),

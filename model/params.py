@@ -258,6 +258,57 @@ PARAMETERS: dict[str, Parameter] = {
                        "coordinated: the planner sequences hydro, links and support with demand.",
            source="seed: 'a unified system of strategic planning'; default = today's practice",
            confidence="medium", effect=_ISSUE_CHAIN),
+        _p(name="gdp_growth_per_year", kind=float, default=0.015, bounds=(-0.05, 0.08),
+           unit="1/yr", group="economy and policy",
+           description="Real growth of the economy outside the modelled facilities (each "
+                       "region's base GRP grows at this rate).",
+           source="facts.yaml macro.gdp_real_growth_long_run: 0.015 (consensus long-run "
+                  "potential growth 1-2%/yr, assumption)",
+           confidence="low"),
+        _p(name="sanctions_capex_premium", kind=float, default=0.3, bounds=(0.0, 1.5),
+           unit="share", group="rare earths",
+           description="Extra cost of imported process equipment under sanctions (applied to "
+                       "each stage's equipment_import_share of capital cost).",
+           source="assumption — sanctioned equipment bought through intermediaries and "
+                  "third countries costs ~20-50% more (order reported for machine tools and "
+                  "electronics since 2022)",
+           confidence="low"),
+        _p(name="sanctions_delay_years", kind=float, default=1.0, bounds=(0.0, 5.0),
+           unit="years", group="rare earths",
+           description="Extra construction time for plants that depend on imported equipment.",
+           source="assumption — longer, indirect supply chains for process equipment since 2022",
+           confidence="low"),
+        _p(name="knowhow_ramp_scale", kind=float, default=1.0, bounds=(0.0, 3.0),
+           unit="x ramp-up months", group="rare earths",
+           description="Scales each stage's ramp-up time of a first-of-a-kind plant; later plants "
+                       "of a stage ramp faster as domestic experience grows (0 = no ramp-up).",
+           source="assumption — first separation plants outside China took years to reach "
+                  "nameplate output (Lynas Malaysia 2012-2015)",
+           confidence="low"),
+        _p(name="export_price_discount", kind=float, default=0.15, bounds=(0.0, 0.6),
+           unit="share", group="rare earths",
+           description="Discount on world prices for output sold abroad (offtake beyond domestic "
+                       "demand, under sanctions).",
+           source="assumption — of the order of the discounts on Russian commodity exports "
+                  "since 2022 (e.g. Urals crude ~15-20% below Brent in 2023)",
+           confidence="low"),
+        _p(name="plant_life_years", kind=int, default=20, bounds=(5, 40), unit="years",
+           group="rare earths",
+           description="Life over which investors value a plant or mine (NPV horizon).",
+           source="assumption — typical economic life of chemical and metallurgical plants",
+           confidence="medium"),
+        _p(name="closure_months", kind=int, default=24, bounds=(3, 120), unit="months",
+           group="rare earths",
+           description="A plant or mine that loses money this many months in a row closes.",
+           source="assumption — firms tolerate about two years of losses before closing",
+           confidence="low"),
+        _p(name="feed_imports_allowed", kind=bool, default=True, unit="on/off",
+           group="rare earths",
+           description="Plants may import feed (concentrate, oxides, metals) when domestic "
+                       "supply is short; off = domestic feed only (e.g. an embargo).",
+           source="assumption — today Russia imports REE metals and magnets mostly from China "
+                  "(facts.yaml trade.ree_direct_trade)",
+           confidence="medium"),
         # --- threats ----------------------------------------------------------------------
         _p(name="threat_intensity", kind=float, default=1.0, bounds=(0.0, 5.0), unit="index",
            group="threats",

@@ -299,7 +299,8 @@ class PowerSystem:
         draw = rng.lognormal(mean=-0.5 * sigma**2, sigma=sigma)  # mean 1
         self.inflow_factor = self.model.params.hydro_inflow_index * draw
 
-    def load_mw(self, year: int, month: int, data_centre_mw: np.ndarray) -> np.ndarray:
+    def load_mw(self, year: int, month: int, data_centre_mw: np.ndarray,
+                industry_extra_mw: np.ndarray | None = None) -> np.ndarray:
         """(N, K, B) mean load in each block."""
         p = self.model.params
         years = (year - self.model.calendar.start_year) + (month - 0.5) / 12.0
@@ -312,11 +313,14 @@ class PowerSystem:
         load = np.zeros((len(self.nodes), len(CONSUMER_KINDS), 2))
         load[:, 0, 0] = base * season * peak_factor
         load[:, 0, 1] = base * season * off_factor
-        load[:, 1, :] = self.industry_mw[:, None]
+        industry = self.industry_mw if industry_extra_mw is None else (self.industry_mw
+                                                                        + industry_extra_mw)
+        load[:, 1, :] = industry[:, None]
         load[:, 2, :] = data_centre_mw[:, None]
         return load
 
-    def month_inputs(self, year: int, month: int, data_centre_mw: np.ndarray) -> MonthInputs:
+    def month_inputs(self, year: int, month: int, data_centre_mw: np.ndarray,
+                     industry_extra_mw: np.ndarray | None = None) -> MonthInputs:
         hours = calendar.monthrange(year, month)[1] * 24.0
         n = len(TRANCHE_STEPS)
         operating = np.repeat([float(st.operating) for st in self.thermal], n)
@@ -341,15 +345,52 @@ class PowerSystem:
             hydro_storage_target_mwh=target * hydro_on,
             water_value_usd_per_mwh=self.water_value,
             link_capacity_mw=link_cap,
-            load_mw=self.load_mw(year, month, data_centre_mw),
+            load_mw=self.load_mw(year, month, data_centre_mw, industry_extra_mw),
         )
 
+    def forecast_prices(self, year: int, extra_mw: np.ndarray, hydro_online) -> np.ndarray:
+        """(N,) expected annual price per node in ``year``: the market solved for a January and a
+        July with the capacity that will exist then (thermal existing and ordered, with
+        expected outages; hydro for which ``hydro_online(station, year)`` holds), an average
+        water year, reservoirs on their rule curves, links open by then and ``extra_mw`` of
+        flat new load. Nothing of the run's state changes."""
+        n = len(TRANCHE_STEPS)
+        prices = np.zeros(len(self.nodes))
+        for month in (1, 7):
+            planned = np.minimum(self.planned_annual * self.maintenance[month - 1], 1.0)
+            avail = np.array([st.capacity_online_by(year) for st in self.thermal]) \
+                * (1.0 - planned) * (1.0 - self.forced_rate)
+            on = np.array([1.0 if hydro_online(st, year) else 0.0 for st in self.hydro])
+            share = self.monthly_share[self.hydro_profile, month - 1]
+            link_cap = np.array([lk.capacity_mw if (lk.status == "operating" or (
+                lk.opens_year is not None and year >= lk.opens_year)) else 0.0
+                for lk in self.links])
+            x = MonthInputs(
+                hours=calendar.monthrange(year, month)[1] * 24.0,
+                thermal_available_mw=np.repeat(avail / n, n),
+                thermal_cost_usd_per_mwh=self.thermal_cost,
+                hydro_capacity_mw=np.array([st.capacity_mw for st in self.hydro]) * on,
+                hydro_cost_usd_per_mwh=self.hydro_cost,
+                hydro_inflow_mwh=self.hydro_energy_mwh * self.model.params.hydro_inflow_index
+                * share * on,
+                hydro_storage_start_mwh=self.target_mwh(12 if month == 1 else month - 1) * on,
+                hydro_storage_max_mwh=self.storage_max_mwh * on,
+                hydro_storage_target_mwh=self.target_mwh(month) * on,
+                water_value_usd_per_mwh=self.water_value,
+                link_capacity_mw=link_cap,
+                load_mw=self.load_mw(year, month, extra_mw),
+            )
+            prices += self.market.clear(x).node_price(self.network.block_hours_share)
+        return prices / 2.0
+
     # --- the phase -------------------------------------------------------------------------
-    def clear_month(self, data_centre_mw: np.ndarray) -> PowerRecord:
+    def clear_month(self, data_centre_mw: np.ndarray,
+                    industry_extra_mw: np.ndarray | None = None) -> PowerRecord:
+        """Clear the month; ``industry_extra_mw``: load of the chain's plants (last month's)."""
         cal = self.model.calendar
         if cal.month == 1:
             self.draw_inflow_year()
-        x = self.month_inputs(cal.year, cal.month, data_centre_mw)
+        x = self.month_inputs(cal.year, cal.month, data_centre_mw, industry_extra_mw)
         r = self.market.clear(x)
         self.last_link_capacity = x.link_capacity_mw
         self._last_hours = x.hours

@@ -49,6 +49,10 @@ class RegionRow(_Row):
     district: str
     siberian: bool
     population: float = Field(ge=0)
+    # labour market and economy in the base year (None: not given; other scenario files still load)
+    wage_usd_per_month: float | None = Field(default=None, ge=0)  # average nominal gross wage
+    labour_force: float | None = Field(default=None, ge=0)  # people
+    grp_usd_per_year: float | None = Field(default=None, ge=0)  # gross regional product
 
 
 class CityRow(_Located):
@@ -76,6 +80,15 @@ class DepositRow(_Located):
     planned_capacity_t_reo_per_year: float | None = Field(default=None, ge=0)
     capex_usd: float | None = Field(default=None, ge=0)
     lead_time_years: float | None = Field(default=None, ge=0)
+    # Mining and concentration cash cost per t REO in concentrate other than power and labour
+    # (those come from the mining stage's energy_mwh_per_t and this row's jobs at the region's
+    # price and wage); replaces the mining stage's opex_usd_per_t for this deposit.
+    opex_usd_per_t_reo: float | None = Field(default=None, ge=0)
+    # share of the REO in ore fed that reaches the concentrate; replaces the mining stage's recovery
+    recovery: float | None = Field(default=None, gt=0, le=1)
+    # mine and concentrator jobs attributable to REE output at the row's current or planned
+    # capacity (for a by-product deposit, the REE share); None: the mining stage's jobs_per_kt
+    jobs: int | None = Field(default=None, ge=0)
 
 
 class PowerStationRow(_Located):
@@ -215,6 +228,112 @@ class FrontierRow(_Row):
     waypoint_names: list[str] | None = None
 
 
+# --- the rare-earth value chain -----------------------------------------------------------------
+# The chain's stages in order: mine concentrate -> separated oxides -> metals/alloys -> NdFeB magnets.
+STAGE_IDS: tuple[str, ...] = ("mining", "separation", "metals", "magnets")
+StageId = Literal["mining", "separation", "metals", "magnets"]
+
+
+class StageRow(_Row):
+    """One stage of the rare-earth chain: technology, costs and prices per t of its output.
+
+    Quantities move between stages as t of REO equivalent (REO-eq): a t of the stage's output
+    holds ``reo_per_t_output`` t REO-eq, and a stage turns 1 t REO-eq of input into ``recovery``
+    t REO-eq of output. ``opex_usd_per_t`` excludes power (``energy_mwh_per_t`` at the node
+    price), labour (``jobs_per_kt`` at the region's wage) and the feedstock from the input stage.
+    """
+
+    id: StageId
+    name: str
+    input_stage: str | None = None  # None for mining; else the stage before it in STAGE_IDS
+    output_unit: str
+    reo_per_t_output: float = Field(gt=0)
+    recovery: float = Field(gt=0, le=1)
+    energy_mwh_per_t: float = Field(ge=0)
+    opex_usd_per_t: float = Field(ge=0)
+    capex_usd_per_tpa: float = Field(gt=0)  # capital cost per t/yr of output capacity
+    lead_time_years: float = Field(gt=0)
+    jobs_per_kt: float = Field(ge=0)  # jobs per kt/yr of output capacity
+    skilled_share: float = Field(ge=0, le=1)  # share of jobs needing scarce skilled staff
+    equipment_import_share: float = Field(ge=0, le=1)  # share of capex in imported equipment
+    world_price_usd_per_t: float = Field(gt=0)  # base-year (2024) world price of the output
+    plant_sizes_tpa: list[float] = Field(min_length=1)  # candidate sizes, t/yr of output
+    learning_rate: float = Field(ge=0, le=0.5)  # capex fall per doubling of domestic capacity
+    ramp_up_months: float = Field(ge=0)  # first-of-a-kind plant's months to full output
+    # Optional: where a stage uses only part of its input stage's output (metals are made from
+    # the NdPr, Dy and Tb oxides, about a fifth of a light-REE basket), the REO-eq share of the
+    # input stage's output that is this stage's feed, and that feed's world value per t REO-eq.
+    feed_share: float | None = Field(default=None, gt=0, le=1)
+    feed_value_usd_per_t_reo: float | None = Field(default=None, gt=0)
+
+    @field_validator("plant_sizes_tpa")
+    @classmethod
+    def _positive_sizes(cls, v: list[float]) -> list[float]:
+        if any(x <= 0 for x in v):
+            raise ValueError(f"plant sizes must be > 0 t/yr, got {v}")
+        return v
+
+
+class ProcessingPlantRow(_Located):
+    """An existing or committed plant of a chain stage (not mining: mines are [[deposits]])."""
+
+    id: str
+    name: str
+    stage: str  # a [[stages]] id other than "mining"
+    capacity_tpa: float = Field(ge=0)  # t/yr in the stage's output unit
+    status: Literal["operating", "building"]
+    online_year: int | None = None  # year a building plant starts output
+    owner: str  # an [[investors]] id
+    capex_usd: float | None = Field(default=None, ge=0)
+    power_node: str | None = None  # default: the node whose regions include this row's region
+
+
+class IndustrialSiteRow(_Located):
+    """A candidate site where investors may build new plants."""
+
+    id: str
+    name: str
+    power_node: str | None = None  # default: the node whose regions include this row's region
+    siberian: bool  # must equal the region's flag
+
+
+class InvestorRow(_Row):
+    id: str
+    name: str
+    kind: Literal["state", "private", "incumbent"]
+    annual_budget_usd: float = Field(ge=0)
+    hurdle_premium: float = Field(ge=-0.1, le=0.2)  # added to the catalogue's discount_rate
+    home_regions: list[str] = Field(default_factory=list)  # where it already operates
+    stages: list[str] = Field(default_factory=list)  # the stages it invests in
+
+
+class DemandTierRow(_Row):
+    """A tier of the domestic demand for REE-dependent products (the seed's import bill).
+
+    Values are at import parity (world price x (1 + import_markup)); ``reo_t_per_musd`` is the
+    REO-eq embodied per 1 M USD of that value.
+    """
+
+    id: str
+    name: str
+    base_import_usd_per_year: float = Field(ge=0)
+    base_domestic_usd_per_year: float = Field(ge=0)  # domestic supply in the base year
+    growth_per_year: float = Field(ge=-0.2, le=0.3)  # real growth of domestic demand
+    reo_t_per_musd: float = Field(ge=0)
+    supplied_by_stages: list[str] = Field(default_factory=list)
+    import_markup: float = Field(ge=0)
+
+
+class ExportStreamRow(_Row):
+    """An export stream outside the chain's mechanism, labelled exogenous."""
+
+    id: str
+    name: str
+    value_usd_per_year: float = Field(ge=0)
+    growth_per_year: float = Field(default=0.0, ge=-0.2, le=0.3)
+    exogenous: bool = True
+
+
 # tables and the key that identifies a row when a variant replaces it
 TABLES: dict[str, tuple[type[_Row], str]] = {
     "regions": (RegionRow, "name"),
@@ -231,6 +350,12 @@ TABLES: dict[str, tuple[type[_Row], str]] = {
     "power_links": (PowerLinkRow, "id"),
     "inflow_profiles": (InflowProfileRow, "id"),
     "fuels": (FuelRow, "kind"),
+    "stages": (StageRow, "id"),
+    "processing_plants": (ProcessingPlantRow, "id"),
+    "industrial_sites": (IndustrialSiteRow, "id"),
+    "investors": (InvestorRow, "id"),
+    "demand_tiers": (DemandTierRow, "id"),
+    "export_streams": (ExportStreamRow, "id"),
 }
 
 
@@ -258,6 +383,12 @@ class ScenarioFile(BaseModel):
     power_links: list[PowerLinkRow] = Field(default_factory=list)
     inflow_profiles: list[InflowProfileRow] = Field(default_factory=list)
     fuels: list[FuelRow] = Field(default_factory=list)
+    stages: list[StageRow] = Field(default_factory=list)
+    processing_plants: list[ProcessingPlantRow] = Field(default_factory=list)
+    industrial_sites: list[IndustrialSiteRow] = Field(default_factory=list)
+    investors: list[InvestorRow] = Field(default_factory=list)
+    demand_tiers: list[DemandTierRow] = Field(default_factory=list)
+    export_streams: list[ExportStreamRow] = Field(default_factory=list)
 
 
 class Scenario(BaseModel):
@@ -286,6 +417,12 @@ class Scenario(BaseModel):
     power_links: list[PowerLinkRow]
     inflow_profiles: list[InflowProfileRow]
     fuels: list[FuelRow]
+    stages: list[StageRow]
+    processing_plants: list[ProcessingPlantRow]
+    industrial_sites: list[IndustrialSiteRow]
+    investors: list[InvestorRow]
+    demand_tiers: list[DemandTierRow]
+    export_streams: list[ExportStreamRow]
 
     def resolved_params(self, **overrides: Any) -> Params:
         """Catalogue defaults, then this scenario's overrides, then the caller's."""
@@ -299,6 +436,12 @@ class Scenario(BaseModel):
 
     def frontier(self, side: str) -> FrontierRow | None:
         return next((f for f in self.frontiers if f.side == side), None)
+
+    def stage(self, stage_id: str) -> StageRow:
+        for st in self.stages:
+            if st.id == stage_id:
+                return st
+        raise KeyError(stage_id)
 
 
 def available() -> list[str]:
@@ -453,6 +596,7 @@ def _check_references(s: Scenario) -> None:
                     f"{region!r}{closest(region, regions)}"
                 )
     _check_power(s)
+    _check_chain(s)
     cities = {c.name for c in s.cities}
     for r in s.regions:
         if r.capital not in cities:
@@ -492,6 +636,63 @@ def _check_power(s: Scenario) -> None:
             if profile is not None and profile not in profiles:
                 raise ScenarioError(f"{s.path}: [[{table}]] {row.id!r}: unknown inflow profile "
                                     f"{profile!r}{closest(profile, profiles)}")
+
+
+def _check_chain(s: Scenario) -> None:
+    """Chain tables refer to known stages, investors, regions and nodes; stages form the chain."""
+    where = f"{s.path}:"
+    stages = [st.id for st in s.stages]
+    if s.stages:
+        missing = [i for i in STAGE_IDS if i not in stages]
+        if missing:
+            raise ScenarioError(f"{where} [[stages]] lacks {', '.join(map(repr, missing))}; the "
+                                f"chain needs all of {', '.join(STAGE_IDS)}")
+        for st in s.stages:
+            k = STAGE_IDS.index(st.id)
+            expected = STAGE_IDS[k - 1] if k else None
+            if st.input_stage != expected:
+                hint = (closest(st.input_stage, list(STAGE_IDS))
+                        if st.input_stage not in (*STAGE_IDS, None) else "")
+                raise ScenarioError(
+                    f"{where} [[stages]] {st.id!r} field 'input_stage': {st.input_stage!r}"
+                    f"{hint}; the chain is {' -> '.join(STAGE_IDS)}, so it must be "
+                    f"{expected!r}")
+    investors = [i.id for i in s.investors]
+    regions = [r.name for r in s.regions]
+    nodes = [n.id for n in s.power_nodes]
+
+    def known(table: str, row_id: str, field: str, value: str, choices: list[str]) -> None:
+        if value not in choices:
+            raise ScenarioError(f"{where} [[{table}]] {row_id!r} field '{field}': unknown "
+                                f"{value!r}{closest(value, choices)}; valid: "
+                                f"{', '.join(choices) or '(none)'}")
+
+    plant_stages = [i for i in stages if i != "mining"]
+    for p in s.processing_plants:
+        known("processing_plants", p.id, "stage", p.stage, plant_stages)
+        known("processing_plants", p.id, "owner", p.owner, investors)
+        if p.status == "building" and p.online_year is None:
+            raise ScenarioError(f"{where} [[processing_plants]] {p.id!r} field 'online_year': "
+                                f"a building plant needs the year it starts output")
+    for inv in s.investors:
+        for r in inv.home_regions:
+            known("investors", inv.id, "home_regions", r, regions)
+        for st in inv.stages:
+            known("investors", inv.id, "stages", st, stages)
+    for t in s.demand_tiers:
+        for st in t.supplied_by_stages:
+            known("demand_tiers", t.id, "supplied_by_stages", st, stages)
+    flags = {r.name: r.siberian for r in s.regions}
+    for site in s.industrial_sites:
+        if site.siberian != flags[site.region]:
+            raise ScenarioError(f"{where} [[industrial_sites]] {site.id!r} field 'siberian': "
+                                f"{site.siberian} but its region {site.region!r} has siberian = "
+                                f"{flags[site.region]}")
+    if nodes:
+        for table in ("processing_plants", "industrial_sites"):
+            for row in getattr(s, table):
+                if row.power_node is not None:
+                    known(table, row.id, "power_node", row.power_node, nodes)
 
 
 def load_scenario(ref: str | Path = "baseline") -> Scenario:

@@ -23,9 +23,21 @@ from mesa.agent import AgentSet
 from mesa.discrete_space import Cell, Network
 from mesa.experimental.scenarios import Scenario as MesaScenario
 
-from agents import Facility, FacilityState, Mine, Planner, Port, PowerStation, Region, Shipper
+from agents import (
+    Facility,
+    FacilityState,
+    Investor,
+    Mine,
+    Planner,
+    Port,
+    PowerStation,
+    ProcessingPlant,
+    Region,
+    Shipper,
+)
 from agents.data_center import AIDeveloper, DataCenter
 from model.calendar import Calendar
+from model.chain import ChainSystem
 from model.errors import ScenarioError
 from model.geo import Atlas, AtlasInputs, build_atlas
 from model.geo.atlas import PortPoint, RouteLine
@@ -91,6 +103,9 @@ class SiberiaModel(mesa.Model):
         self._create_agents()
         self.power: PowerSystem | None = (PowerSystem(self) if self.scenario_data.power_nodes
                                           else None)
+        self.chain: ChainSystem | None = (ChainSystem(self) if self.scenario_data.stages
+                                          and self.power is not None else None)
+        self._forecast: dict[int, np.ndarray] = {}
         self.datacollector = mesa.DataCollector(model_reporters=model_reporters(self))
         self.running = True
 
@@ -159,6 +174,17 @@ class SiberiaModel(mesa.Model):
             [Shipper(self, operator, mode, ids) for operator, mode, ids in self._operators()],
             random=self.random)
         self.planner = Planner(self, self.params.planning_mode, list(self.planned_hydro))
+        self.processing_plants: list[ProcessingPlant] = []
+        self._region_siberian = {r.name: r.siberian for r in s.regions}
+        for row in s.processing_plants:
+            state = (FacilityState.OPERATING if row.status == "operating"
+                     else FacilityState.BUILDING)
+            plant = ProcessingPlant(self, row, self.cell_at(row.lat, row.lon), row.stage,
+                                    row.capacity_tpa, row.owner, state, row.online_year,
+                                    row.capex_usd or 0.0, power_node=row.power_node)
+            self.register_facility(plant)
+        self.investors = AgentSet([Investor(self, row) for row in s.investors],
+                                  random=self.random)
         self.ai_developer = AIDeveloper(self)
 
     def facility_rng(self, facility_id: str, purpose: str) -> np.random.Generator:
@@ -189,6 +215,13 @@ class SiberiaModel(mesa.Model):
         self.facilities[facility.facility_id] = facility
         if isinstance(facility, DataCenter):
             self.data_centers.append(facility)
+        if isinstance(facility, ProcessingPlant):
+            if facility.power_node is None and getattr(self, "power", None) is not None:
+                facility.power_node = self.power.region_node[facility.region]
+            self.processing_plants.append(facility)
+
+    def region_is_siberian(self, region: str) -> bool:
+        return self._region_siberian.get(region, False)
 
     def _operators(self) -> list[tuple[str, str, list[str]]]:
         """One shipper per operator: the railways, each river fleet, NSR shipping."""
@@ -243,11 +276,14 @@ class SiberiaModel(mesa.Model):
     def clear_power_market(self) -> None:
         """Phase 1 — power market: every station dispatched by LP; node prices are duals."""
         if self.power is not None:
-            self.power.clear_month(self.data_centre_mw_by_node())
+            industry = self.chain.load_mw_by_node if self.chain is not None else None
+            self.power.clear_month(self.data_centre_mw_by_node(), industry)
             self._price_history.append(self.power.last.node_price)
 
     def run_materials_chain(self) -> None:
-        """Phase 2 — materials chain. Empty until issue #4: mine → separation → metals → magnets."""
+        """Phase 2 — materials chain: mine → separation → metals → magnets → demand or export."""
+        if self.chain is not None:
+            self.chain.run_month()
 
     def move_freight(self) -> None:
         """Phase 3 — freight. Empty until issue #5: flows assigned to least-cost routes."""
@@ -256,15 +292,48 @@ class SiberiaModel(mesa.Model):
         """Phase 4 — investment, each January: the planner's hydro programme, the AI developer's
         data centres (issue #4 adds the investors' projects)."""
         year = self.calendar.year
+        self._forecast = {}
+        if self.chain is not None:
+            self._commission_chain(year)
         self.planner.plan_hydro(year)
         if self.power is not None:
             self.ai_developer.site_centres(year, self._ai_sites())
+        if self.chain is not None:
+            for investor in self.investors.shuffle():
+                investor.invest(year)
+            self.chain.clear_labour_market()
+        if self.power is not None:
             self.planner.plan_thermal(year)
 
+    def _commission_chain(self, year: int) -> None:
+        from model.investment import _ramp_months
+
+        for plant in self.processing_plants:
+            plant.commission_if_ready(year, _ramp_months(self, plant.stage))
+        for mine in self.mines:
+            mine.commission_if_ready(year)
+
     def committed_load_mw_by_node(self) -> np.ndarray:
-        """(N,) flat load decided but not in the base loads: data centres (and, with the chain,
-        plants built or under construction), as the planner projects it."""
-        return self.data_centre_mw_by_node()
+        """(N,) flat load decided but not in the base loads: data centres and the chain's plants
+        operating or under construction (at full output), as the planner projects it."""
+        load = self.data_centre_mw_by_node()
+        if self.chain is not None:
+            for pl in self.processing_plants:
+                if pl.state in (FacilityState.OPERATING, FacilityState.BUILDING):
+                    row = self.chain.stage_rows[pl.stage]
+                    load[self.power.nodes.index(pl.power_node)] += (
+                        pl.capacity_t_per_year * row.energy_mwh_per_t / 8760.0)
+        return load
+
+    def expected_node_prices(self, year: int) -> np.ndarray:
+        """(N,) power prices investors expect about a plant's lead time ahead (cached per year)."""
+        from model.investment import FORECAST_AHEAD_YEARS
+
+        if year not in self._forecast:
+            target = year + FORECAST_AHEAD_YEARS
+            self._forecast[year] = self.power.forecast_prices(
+                target, self.committed_load_mw_by_node(), self.planner.hydro_online_by)
+        return self._forecast[year]
 
     def _ai_sites(self) -> list[tuple[float, str, float, float, str]]:
         """Connected nodes that shed no load in the last 12 months, cheapest first."""

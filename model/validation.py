@@ -79,12 +79,29 @@ def _power(fn: Callable[[BaseYear], float | dict[str, float]]):
     return lambda base: fn(base) if base.model.power is not None else None
 
 
+def _chain(fn):
+    """A chain pattern: computed only when the scenario has the rare-earth chain."""
+    return lambda base: fn(base) if getattr(base.model, "chain", None) is not None else None
+
+
+def _siberia_ree_processing(base: BaseYear) -> float:
+    m = base.model
+    return float(sum(p.capacity_t_per_year for p in m.processing_plants
+                     if m.region_is_siberian(p.region) and p.state.value == "operating"))
+
+
 # pattern id -> model value (a number, or a dict of named numbers for table-valued patterns)
 MODEL_VALUES: dict[str, Callable[[BaseYear], float | dict[str, float] | None]] = {
     "siberia_hydro_output": _power(_siberia_hydro_twh),
     "big_stations": _power(_big_stations_twh),
     "price_ratio_energy_only": _power(_price_ratio_energy_only),
     "aluminium_power_share": _power(_aluminium_power_share),
+    "seed_exports": _chain(lambda b: b.annual_mean("export_revenue_usd")),
+    "seed_imports": _chain(lambda b: b.annual_mean("import_bill_usd")),
+    "seed_imports_gdp": _chain(lambda b: b.annual_mean("import_bill_usd")
+                               / b.annual_mean("gdp_usd")),
+    "ree_mine_output": _chain(lambda b: b.annual_mean("ree_mine_output_tpa")),
+    "siberia_ree_processing": _chain(_siberia_ree_processing),
 }
 
 

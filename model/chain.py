@@ -1,0 +1,319 @@
+"""The rare-earth chain of a run: mines and plants → the monthly materials market → money.
+
+Glue between the Mesa world and the Mesa-free market (``model/markets/materials.py``), the
+ledger (``model/ledger.py``) and the labour market (``model/markets/labour.py``), like
+``model/power_system.py`` is for power. It builds each month's plant capacities and costs,
+domestic demand by tier, clears the chain, books every payment, and keeps what the
+indicators, investors and the planner read.
+
+Demand and trade (docs/ODD.md §7.2). The seed's 75 bn USD import bill is a basket of
+REE-dependent goods in three tiers (scenario ``[[demand_tiers]]``, calibrated so the base
+year's imports are the seed's): REE materials (oxides, metals), magnets and components,
+finished equipment. A tier's REE content (t REO-eq per M USD) is the domestic final demand the
+chain's stages can serve; the import bill of a tier is its value less what domestic plants
+supply at import parity. Finished equipment waits for the electronics sector (issue #10).
+Exports are what the chain does not process at home, at export prices, plus the exogenous
+other-rare-metal stream of ``[[export_streams]]`` (labelled as exogenous everywhere).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from agents.facility import FacilityState
+from model.ledger import Ledger
+from model.markets.labour import LabourParams, clear_labour
+from model.markets.materials import ChainMonth, ChainResult, clear_chain, mass_residual_t
+
+if TYPE_CHECKING:
+    from agents import ProcessingPlant
+    from model.siberia_model import SiberiaModel
+
+STAGES = ("mining", "separation", "metals", "magnets")
+HOURS_PER_YEAR = 8760.0
+# profit tax from 2025: 25%, of which 8 points to the federal budget and 17 to the region
+# (Tax Code art. 284 as amended by Federal Law 176-FZ of 12 Jul 2024)
+PROFIT_TAX_FEDERAL = 0.08
+PROFIT_TAX_REGIONAL = 0.17
+# placeholder freight until the freight issue (#5) gives route costs: rail all-in tariff of
+# facts.yaml transport.rail.shipper_all_in_rub_per_tkm_2024 (1.5 RUB/t-km, low) at 92.6 RUB/USD,
+# over great-circle distance x 1.3 circuity (assumption)
+FREIGHT_USD_PER_TKM = 1.5 / 92.6
+CIRCUITY = 1.3
+MOSCOW = (55.756, 37.617)
+
+
+def freight_cost_usd_per_t(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Cost of moving one tonne between two points (placeholder for the freight network)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dlon = math.radians(lon2 - lon1)
+    c = math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dlon)
+    km = 6371.0 * math.acos(max(-1.0, min(1.0, c)))
+    return km * CIRCUITY * FREIGHT_USD_PER_TKM
+
+
+@dataclass
+class ChainRecord:
+    """What the last month left for indicators (flows annualised where said)."""
+
+    result: ChainResult
+    inputs: ChainMonth
+    tier_import_usd_per_year: dict[str, float]
+    tier_substitution: dict[str, float]
+    feed_import_usd_per_year: float
+    export_revenue_usd_per_year: float
+    exogenous_exports_usd_per_year: float
+    value_added_usd_per_year: float
+    public_support_usd: float  # this month
+    investment_usd: float  # this month
+    net_lending_imbalance_usd: float
+    mass_residual_t: float
+
+
+class ChainSystem:
+    """Stages, tiers, plants and mines of one run, and the monthly chain."""
+
+    def __init__(self, model: SiberiaModel):
+        self.model = model
+        s = model.scenario_data
+        self.stage_rows = {row.id: row for row in s.stages}
+        missing = [st for st in STAGES if st not in self.stage_rows]
+        if missing:
+            raise ValueError(f"scenario lacks [[stages]] rows: {', '.join(missing)}")
+        rows = [self.stage_rows[st] for st in STAGES]
+        self.k = np.array([r.reo_per_t_output for r in rows])  # t REO-eq per t of product
+        self.recovery = np.array([r.recovery for r in rows])
+        # per t REO-eq of each stage's product
+        self.world_price = np.array([r.world_price_usd_per_t for r in rows]) / self.k
+        # a stage may use only part of its input (metals: the NdPr/Dy/Tb oxides of a basket)
+        self.feed_share = np.array([r.feed_share or 1.0 for r in rows])
+        upstream_price = np.append(np.nan, self.world_price[:-1])
+        self.feed_world_price = np.array([r.feed_value_usd_per_t_reo or upstream_price[i]
+                                          for i, r in enumerate(rows)])
+        self.tiers = list(s.demand_tiers)
+        self.streams = list(s.export_streams)
+        markup = {st: 0.0 for st in STAGES}
+        for t in self.tiers:
+            for st in t.supplied_by_stages:
+                markup[st] = t.import_markup
+        materials = next((t for t in self.tiers if "separation" in t.supplied_by_stages), None)
+        markup["mining"] = materials.import_markup if materials else 0.0
+        self.import_markup = np.array([markup[st] for st in STAGES])
+        for pl in model.processing_plants:  # plants from the scenario, before power existed
+            if pl.power_node is None and model.power is not None:
+                pl.power_node = model.power.region_node[pl.region]
+        self.ledger = Ledger()
+        self.labour = LabourParams()
+        self.regions = {r.name: r for r in model.regions}
+        self.wage_general = {r.name: (r.wage_usd_per_month or 0.0) for r in model.regions}
+        self.wage_skilled = {r.name: (r.wage_usd_per_month or 0.0) * (1 + self.labour.skilled_premium)
+                             for r in model.regions}
+        self.last: ChainRecord | None = None
+        self.load_mw_by_node = (np.zeros(len(model.power.nodes)) if model.power is not None
+                                else np.zeros(0))
+        # projects under construction: (end month, USD/month, imported share, subsidy share)
+        self.construction: list[tuple[int, float, float, float]] = []
+        self.cumulative_investment_usd = 0.0
+        self.cumulative_public_support_usd = 0.0
+        self.value_added_by_facility: dict[str, float] = {}  # last month, USD
+
+    # --- what the year and month look like ------------------------------------------------
+    def years_since_start(self) -> float:
+        cal = self.model.calendar
+        return cal.year - cal.start_year + (cal.month - 0.5) / 12.0
+
+    def tier_value_usd_per_year(self, tier, years: float) -> float:
+        return tier.base_import_usd_per_year * (1.0 + tier.growth_per_year) ** years
+
+    def final_demand_t_per_year(self, years: float) -> np.ndarray:
+        """(S,) domestic final demand for each stage's product (t REO-eq/yr)."""
+        demand = np.zeros(len(STAGES))
+        for t in self.tiers:
+            if not t.supplied_by_stages:
+                continue
+            reo = self.tier_value_usd_per_year(t, years) / 1e6 * t.reo_t_per_musd
+            for st in t.supplied_by_stages:
+                # no sourced split between oxides and metals: even shares (assumption)
+                demand[STAGES.index(st)] += reo / len(t.supplied_by_stages)
+        return demand
+
+    def plants(self) -> list[ProcessingPlant]:
+        return self.model.processing_plants
+
+    def stage_capacity_t_per_year(self, stage: str, states=(FacilityState.OPERATING,)) -> float:
+        """Capacity of a stage in its own unit (t of product per year)."""
+        if stage == "mining":
+            return float(sum(m.capacity_t_reo_per_year if m.state in states else
+                             (m.planned_capacity_t_reo_per_year or 0.0)
+                             if m.state is FacilityState.BUILDING and FacilityState.BUILDING in states
+                             else 0.0 for m in self.model.mines))
+        return float(sum(p.capacity_t_per_year for p in self.plants()
+                         if p.stage == stage and p.state in states))
+
+    def node_price(self, node: str | None) -> float:
+        power = self.model.power
+        if power is None or power.last is None or node is None:
+            return 0.0
+        return float(power.last.node_price[power.nodes.index(node)])
+
+    # --- the monthly phase ------------------------------------------------------------------
+    def run_month(self) -> ChainRecord:
+        model = self.model
+        p = model.params
+        years = self.years_since_start()
+        plants = [[] for _ in STAGES]
+        for pl in self.plants():
+            if pl.state is FacilityState.OPERATING:
+                plants[STAGES.index(pl.stage)].append(pl)
+        mines = [m for m in model.mines if m.state is FacilityState.OPERATING]
+        plants[0] = mines
+        caps, costs = [], []
+        for s, group in enumerate(plants):
+            if s == 0:
+                caps.append(np.array([m.monthly_capacity_t() for m in group]))
+                costs.append(np.array([m.opex_usd_per_t_reo or 0.0 for m in group]))
+                continue
+            row = self.stage_rows[STAGES[s]]
+            caps.append(np.array([pl.capacity_t_per_year / 12.0 * pl.ramp_share() * self.k[s]
+                                  for pl in group]))
+            costs.append(np.array([(row.opex_usd_per_t + row.energy_mwh_per_t
+                                    * self.node_price(pl.power_node)) / self.k[s] for pl in group]))
+        index = p.world_price_index
+        x = ChainMonth(capacity_t=caps, cash_cost_usd_per_t=costs, recovery=self.recovery,
+                       world_price_usd_per_t=self.world_price * index,
+                       import_markup=self.import_markup, export_discount=p.export_price_discount,
+                       final_demand_t=self.final_demand_t_per_year(years) / 12.0,
+                       opening_stock_t=np.zeros(len(STAGES)),
+                       feed_imports_allowed=p.feed_imports_allowed, feed_share=self.feed_share,
+                       feed_world_price_usd_per_t=self.feed_world_price * index)
+        r = clear_chain(x)
+        self._book(plants, x, r)
+        return self.last
+
+    def _book(self, plants: list[list], x: ChainMonth, r: ChainResult) -> None:
+        """Record outputs and profits on the agents; every payment into the ledger."""
+        model = self.model
+        p = model.params
+        led = self.ledger
+        years = self.years_since_start()
+        self.value_added_by_facility = {}
+        nodes = model.power.nodes if model.power is not None else ()
+        load = np.zeros(len(nodes))
+        value_added = total_revenue = 0.0
+        for s, group in enumerate(plants):
+            row = self.stage_rows[STAGES[s]]
+            for j, agent in enumerate(group):
+                out_reo = float(r.output_t[s][j])
+                out_t = out_reo / self.k[s]
+                revenue = float(r.revenue_usd[s][j])
+                feed = float(r.feed_cost_usd[s][j])
+                if s == 0:
+                    wages = agent.jobs * self.wage_general.get(agent.region, 0.0)
+                    variable = out_reo * (agent.opex_usd_per_t_reo or 0.0)
+                    energy_mwh = out_t * row.energy_mwh_per_t
+                else:
+                    jobs = row.jobs_per_kt * agent.capacity_t_per_year / 1000.0
+                    wages = jobs * ((1 - row.skilled_share) * self.wage_general.get(agent.region, 0.0)
+                                    + row.skilled_share * self.wage_skilled.get(agent.region, 0.0))
+                    energy_mwh = out_t * row.energy_mwh_per_t
+                    variable = out_t * row.opex_usd_per_t
+                power_usd = energy_mwh * self.node_price(agent.power_node)
+                profit = revenue - feed - variable - power_usd - wages
+                value_added += revenue - feed - variable - power_usd
+                self.value_added_by_facility[agent.facility_id] = (revenue - feed - variable
+                                                                   - power_usd)
+                total_revenue += revenue
+                led.pay("firms", "firms", variable, "opex")
+                led.pay("firms", "firms", power_usd, "power")
+                led.pay("firms", "households", wages, "wages")
+                if profit > 0:
+                    led.pay("firms", "federal", profit * PROFIT_TAX_FEDERAL, "taxes")
+                    led.pay("firms", "regions", profit * PROFIT_TAX_REGIONAL, "taxes")
+                if s == 0:
+                    agent.record_month(out_reo, profit, p.closure_months,
+                                       reserves_known=agent.reserves_t_reo > 0)
+                else:
+                    agent.record_month(out_t, profit, p.closure_months)
+                if agent.power_node is not None and len(nodes):
+                    load[nodes.index(agent.power_node)] += energy_mwh * 12.0 / HOURS_PER_YEAR
+        # trade: exports of chain products and the exogenous stream; imports of the tiers
+        export_usd = r.export_revenue_usd
+        exogenous = sum(st.value_usd_per_year * (1 + st.growth_per_year) ** years
+                        for st in self.streams) / 12.0
+        # plants' revenue: exports paid from abroad, the rest by domestic firms
+        led.pay("rest_of_world", "firms", export_usd, "exports")
+        led.pay("firms", "firms", max(total_revenue - export_usd, 0.0), "sales")
+        led.pay("rest_of_world", "firms", exogenous, "exports")
+        tier_imports, tier_share = {}, {}
+        supplied = r.final_domestic_t * r.import_price_usd_per_t * 12.0  # USD/yr by stage
+        for t in self.tiers:
+            value = self.tier_value_usd_per_year(t, years)
+            domestic = sum(supplied[STAGES.index(st)] for st in t.supplied_by_stages)
+            imports = max(value - domestic, 0.0)
+            tier_imports[t.id] = imports
+            tier_share[t.id] = 1.0 - imports / value if value > 0 else 0.0
+            led.pay("firms", "rest_of_world", imports / 12.0, "imports")
+        feed_imports = (r.import_cost_usd
+                        - float(r.final_imported_t @ r.import_price_usd_per_t))
+        led.pay("firms", "rest_of_world", feed_imports, "imports")
+        # construction under way: capital spending, imported equipment, public support
+        month = model.calendar.month_index
+        invest = support = 0.0
+        still = []
+        for end, usd, imported, subsidy in self.construction:
+            if month < end:
+                led.pay("firms", "firms", usd * (1 - imported), "capex")
+                led.pay("firms", "rest_of_world", usd * imported, "capex")
+                led.pay("federal", "firms", usd * subsidy, "subsidies")
+                invest += usd
+                support += usd * subsidy
+                if month + 1 < end:
+                    still.append((end, usd, imported, subsidy))
+        self.construction = still
+        self.cumulative_investment_usd += invest
+        self.cumulative_public_support_usd += support
+        accounts = led.close_month()
+        self.load_mw_by_node = load
+        self.last = ChainRecord(
+            result=r, inputs=x, tier_import_usd_per_year=tier_imports, tier_substitution=tier_share,
+            feed_import_usd_per_year=feed_imports * 12.0,
+            export_revenue_usd_per_year=export_usd * 12.0,
+            exogenous_exports_usd_per_year=exogenous * 12.0,
+            value_added_usd_per_year=value_added * 12.0, public_support_usd=support,
+            investment_usd=invest, net_lending_imbalance_usd=accounts.imbalance_usd,
+            mass_residual_t=float(np.abs(mass_residual_t(x, r)).max()))
+
+    def spend_capex(self, capex_usd: float, months: int, imported_share: float,
+                    subsidy_share: float) -> None:
+        """Spread a project's capital cost evenly over its construction months."""
+        months = max(months, 1)
+        start = self.model.calendar.month_index
+        self.construction.append((start + months, capex_usd / months, imported_share,
+                                  subsidy_share))
+
+    # --- the labour market, each January ------------------------------------------------------
+    def clear_labour_market(self) -> None:
+        names = list(self.regions)
+        general = np.zeros(len(names))
+        skilled = np.zeros(len(names))
+        for pl in self.plants():
+            if pl.state in (FacilityState.OPERATING, FacilityState.BUILDING):
+                row = self.stage_rows[pl.stage]
+                jobs = row.jobs_per_kt * pl.capacity_t_per_year / 1000.0
+                i = names.index(pl.region)
+                general[i] += jobs * (1 - row.skilled_share)
+                skilled[i] += jobs * row.skilled_share
+        for m in self.model.mines:
+            if m.state in (FacilityState.OPERATING, FacilityState.BUILDING):
+                general[names.index(m.region)] += m.jobs
+        force = np.array([self.regions[n].labour_force or 0.0 for n in names])
+        base = np.array([self.regions[n].wage_usd_per_month or 0.0 for n in names])
+        out = clear_labour(force, base, general, skilled, self.labour)
+        for i, n in enumerate(names):
+            self.wage_general[n] = float(out.wage_general_usd_per_month[i])
+            self.wage_skilled[n] = float(out.wage_skilled_usd_per_month[i])
+            self.regions[n].jobs = float(general[i] + skilled[i])

@@ -1,0 +1,241 @@
+"""Investment appraisal: candidate projects, their NPV, and building the chosen one.
+
+A candidate is a plant of one stage at one site in one size, or the development of a deposit.
+Its value to an investor, per year at full output (docs/ODD.md §7.2):
+
+* revenue — the part of its output that domestic final demand left uncovered by plants built or
+  under construction (at its online year) sells at import parity, the rest at export prices;
+* feed — domestic upstream output (operating or committed) at its export price, the rest
+  imported at import parity (none if ``feed_imports_allowed`` is off: output shrinks to the feed);
+* power — energy intensity × the *expected* price at the site's node: the power market solved
+  for a typical winter and summer month four years ahead with the capacity that will exist then
+  (hydro under construction; in ``coordinated`` mode also the planner's announced programme,
+  which it then builds); other operating cost, wages at the region's current wage, and freight
+  (placeholder: distance-based, ``model/chain.freight_cost_usd_per_t``);
+* profit tax at 25%;
+* capital: the stage's capex per t/yr × the learning factor (cumulative domestic capacity of
+  the stage, ``learning_rate`` per doubling) × (1 + ``sanctions_capex_premium`` × imported
+  equipment share), less ``processing_subsidy_share`` paid by the state; spent evenly over the
+  lead time (the stage's, plus ``sanctions_delay_years`` × the imported share);
+* the first plants of a stage lose output while ramping up (know-how).
+
+NPV at ``discount_rate`` + the investor's hurdle premium + a site risk premium (zero until the
+threats issue gives sites a hazard) over ``plant_life_years``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from agents.facility import FacilityState
+from model.chain import STAGES, freight_cost_usd_per_t
+
+if TYPE_CHECKING:
+    from agents import Investor
+    from model.siberia_model import SiberiaModel
+
+FORECAST_AHEAD_YEARS = 4  # investors look at the power system about a plant's lead time ahead
+PROFIT_TAX = 0.25
+CHINA_BORDER = (49.65, 117.33)  # Zabaikalsk: where imported feed enters (placeholder freight)
+
+
+@dataclass(frozen=True)
+class Project:
+    kind: str  # "plant" | "mine"
+    stage: str
+    site_id: str  # industrial site id, or the deposit id
+    size_t_per_year: float  # product t/yr (REO-eq for a mine)
+    capex_usd: float  # paid by the investor (after support)
+    subsidy_usd: float
+    npv_usd: float
+    lead_years: int
+    imported_share: float
+
+    @property
+    def profitability(self) -> float:
+        return self.npv_usd / max(self.capex_usd + self.subsidy_usd, 1.0)
+
+
+@dataclass(frozen=True)
+class PlantRow:
+    """A plant created by an investor, as a facility row."""
+
+    id: str
+    name: str
+    region: str
+    lat: float
+    lon: float
+    source: str = "built by an investor in the run (model/investment.py)"
+    confidence: str = "medium"
+
+
+def npv(capex_usd: float, lead_years: int, cash_usd_per_year: float, life_years: int,
+        rate: float, first_year_loss_usd: float = 0.0) -> float:
+    """Capital spread over the lead years, then ``life_years`` of cash, discounted at ``rate``."""
+    lead = max(lead_years, 1)
+    spend = sum(capex_usd / lead / (1 + rate) ** y for y in range(lead))
+    annuity = (1 - (1 + rate) ** -life_years) / rate if rate > 0 else float(life_years)
+    income = cash_usd_per_year * annuity / (1 + rate) ** lead
+    return income - spend - first_year_loss_usd / (1 + rate) ** lead
+
+
+def learning_factor(cumulative_t: float, first_plant_t: float, learning_rate: float) -> float:
+    """Capex multiplier after ``cumulative_t`` of domestic capacity (1 for the first plant)."""
+    if learning_rate <= 0 or cumulative_t <= first_plant_t:
+        return 1.0
+    b = -math.log2(1.0 - learning_rate)
+    return (cumulative_t / first_plant_t) ** (-b)
+
+
+def site_risk_premium(model: SiberiaModel, lat: float, lon: float) -> float:
+    """Risk premium on the discount rate from a site's threat exposure (issue #6); 0 until then."""
+    return 0.0
+
+
+def _committed_t_reo(model: SiberiaModel, stage: str) -> float:
+    chain = model.chain
+    states = (FacilityState.OPERATING, FacilityState.BUILDING)
+    return chain.stage_capacity_t_per_year(stage, states) * chain.k[STAGES.index(stage)]
+
+
+def _ramp_months(model: SiberiaModel, stage: str) -> float:
+    row = model.chain.stage_rows[stage]
+    built = sum(1 for p in model.processing_plants if p.stage == stage
+                and p.state in (FacilityState.OPERATING, FacilityState.RETIRED))
+    return row.ramp_up_months * model.params.knowhow_ramp_scale / (1 + built)
+
+
+def appraise_plant(model: SiberiaModel, investor: Investor, stage: str, site, size: float,
+                   year: int, prices: np.ndarray) -> Project:
+    p = model.params
+    chain = model.chain
+    s = STAGES.index(stage)
+    row = chain.stage_rows[stage]
+    k = chain.k[s]
+    lead = max(int(round(row.lead_time_years + p.sanctions_delay_years
+                         * row.equipment_import_share)), 1)
+    online = year + lead
+    world = chain.world_price * p.world_price_index
+    imp = world * (1 + chain.import_markup)
+    exp = world * (1 - p.export_price_discount)
+    # feed: domestic upstream capacity not yet spoken for by this stage's committed plants
+    need = size * k / chain.recovery[s]
+    upstream = max(_committed_t_reo(model, STAGES[s - 1]) * chain.feed_share[s]
+                   - _committed_t_reo(model, stage) / chain.recovery[s], 0.0)
+    dom_feed = min(need, upstream)
+    if not p.feed_imports_allowed and dom_feed < need:
+        size = dom_feed * chain.recovery[s] / k
+        need = dom_feed
+    q = size * k  # REO-eq/yr
+    demand = chain.final_demand_t_per_year(online - model.calendar.start_year + 0.5)[s]
+    dom_q = min(q, max(demand - _committed_t_reo(model, stage), 0.0))
+    revenue = dom_q * imp[s] + (q - dom_q) * exp[s]
+    feed_world = chain.feed_world_price[s] * p.world_price_index
+    feed = (dom_feed * feed_world * (1 - p.export_price_discount)
+            + (need - dom_feed) * feed_world * (1 + chain.import_markup[s - 1]))
+    node = site.power_node or model.power.region_node[site.region]
+    power = size * row.energy_mwh_per_t * prices[model.power.nodes.index(node)]
+    jobs = row.jobs_per_kt * size / 1000.0
+    wage = ((1 - row.skilled_share) * chain.wage_general[site.region]
+            + row.skilled_share * chain.wage_skilled[site.region])
+    freight = size * freight_cost_usd_per_t(site.lat, site.lon, *chain_market())
+    feed_from = CHINA_BORDER if dom_feed < need else (site.lat, site.lon)
+    freight += (need - dom_feed) / chain.k[s - 1] * freight_cost_usd_per_t(site.lat, site.lon,
+                                                                           *feed_from)
+    cash = revenue - feed - power - size * row.opex_usd_per_t - jobs * wage * 12 - freight
+    cash -= PROFIT_TAX * max(cash, 0.0)
+    first = row.plant_sizes_tpa[0] * k
+    capex = (size * row.capex_usd_per_tpa
+             * learning_factor(_committed_t_reo(model, stage) + q, first, row.learning_rate)
+             * (1 + p.sanctions_capex_premium * row.equipment_import_share))
+    subsidy = capex * p.processing_subsidy_share
+    rate = p.discount_rate + investor.hurdle_premium + site_risk_premium(model, site.lat, site.lon)
+    ramp_loss = max(cash, 0.0) * 0.35 * _ramp_months(model, stage) / 12.0
+    value = npv(capex - subsidy, lead, cash, p.plant_life_years, rate, ramp_loss)
+    return Project("plant", stage, site.id, size, capex - subsidy, subsidy, value, lead,
+                   row.equipment_import_share)
+
+
+def appraise_mine(model: SiberiaModel, investor: Investor, mine, year: int) -> Project | None:
+    p = model.params
+    chain = model.chain
+    if not (mine.planned_capacity_t_reo_per_year and mine.capex_usd and mine.lead_time_years):
+        return None
+    lead = max(int(round(mine.lead_time_years)), 1)
+    q = mine.developed_capacity_t_reo_per_year()
+    world = chain.world_price * p.world_price_index
+    revenue = q * world[0] * (1 - p.export_price_discount)
+    cash = revenue - q * (mine.opex_usd_per_t_reo or 0.0) - mine.jobs * chain.wage_general[
+        mine.region] * 12
+    cash -= PROFIT_TAX * max(cash, 0.0)
+    life = p.plant_life_years
+    if mine.reserves_t_reo > 0:
+        life = max(min(life, int(mine.reserves_t_reo / q)), 1)
+    rate = p.discount_rate + investor.hurdle_premium + site_risk_premium(model, mine.lat, mine.lon)
+    value = npv(mine.capex_usd, lead, cash, life, rate)
+    return Project("mine", "mining", mine.facility_id, q, mine.capex_usd, 0.0, value, lead, 0.0)
+
+
+def chain_market() -> tuple[float, float]:
+    """Where domestic buyers are, for the placeholder freight (Moscow)."""
+    return 55.756, 37.617
+
+
+def candidates(model: SiberiaModel, investor: Investor, year: int) -> list[Project]:
+    prices = model.expected_node_prices(year)
+    out: list[Project] = []
+    for stage in investor.stages:
+        if stage == "mining":
+            for mine in model.mines:
+                if mine.state is FacilityState.PLANNED:
+                    pr = appraise_mine(model, investor, mine, year)
+                    if pr is not None:
+                        out.append(pr)
+            continue
+        row = model.chain.stage_rows[stage]
+        for site in model.scenario_data.industrial_sites:
+            if investor.investor_kind == "incumbent" and site.region not in investor.home_regions:
+                continue
+            for size in row.plant_sizes_tpa:
+                out.append(appraise_plant(model, investor, stage, site, size, year, prices))
+    return out
+
+
+def best_project(model: SiberiaModel, investor: Investor, year: int,
+                 budget_usd: float) -> Project | None:
+    """The candidate with the best profitability index among those with NPV > 0 in budget."""
+    good = [pr for pr in candidates(model, investor, year)
+            if pr.npv_usd > 0 and pr.capex_usd <= budget_usd]
+    if not good:
+        return None
+    return max(good, key=lambda pr: (pr.profitability, pr.npv_usd, pr.site_id, pr.stage))
+
+
+def build(model: SiberiaModel, investor: Investor, project: Project, year: int) -> str:
+    """Start the project: a new plant agent (building) or a deposit's development."""
+    from agents import ProcessingPlant
+
+    chain = model.chain
+    months = project.lead_years * 12
+    chain.spend_capex(project.capex_usd + project.subsidy_usd, months, project.imported_share,
+                      project.subsidy_usd / max(project.capex_usd + project.subsidy_usd, 1.0))
+    if project.kind == "mine":
+        mine = model.facilities[project.site_id]
+        mine.develop(year, project.lead_years, investor.investor_id)
+        return mine.facility_id
+    site = next(s for s in model.scenario_data.industrial_sites if s.id == project.site_id)
+    n = sum(1 for f in model.facilities if f.startswith(f"{project.stage}_{site.id}_"))
+    fid = f"{project.stage}_{site.id}_{n + 1}"
+    row = PlantRow(id=fid, name=f"{project.stage.capitalize()} plant {n + 1} at {site.name}",
+                   region=site.region, lat=site.lat, lon=site.lon)
+    node = site.power_node or model.power.region_node[site.region]
+    plant = ProcessingPlant(model, row, model.cell_at(site.lat, site.lon), project.stage,
+                            project.size_t_per_year, investor.investor_id, FacilityState.BUILDING,
+                            year + project.lead_years, project.capex_usd + project.subsidy_usd,
+                            power_node=node)
+    model.register_facility(plant)
+    return fid
