@@ -86,7 +86,10 @@ class Planner(mesa.Agent):
                 return False
             cumulative += p.capacity_mw
             if p is station:
-                return True
+                # a dam not yet started is online a lead time from now at the earliest
+                lead = max(int(round(p.lead_time_years or DEFAULT_LEAD_TIME_YEARS)), 1)
+                earliest = max(self.model.calendar.year + lead, p.earliest_year or 0)
+                return year >= earliest
         return False
 
     def _ordered_projects(self) -> list:

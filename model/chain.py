@@ -119,7 +119,26 @@ class ChainSystem:
         self.construction: list[tuple[int, float, float, float]] = []
         self.cumulative_investment_usd = 0.0
         self.cumulative_public_support_usd = 0.0
+        self.cumulative_import_avoided_usd = 0.0  # tier values less tier imports, summed
         self.value_added_by_facility: dict[str, float] = {}  # last month, USD
+        self._site_freight: dict[str, tuple[float, float]] = {}
+
+    # --- sites (static per run) -------------------------------------------------------------
+    def site_node_index(self, site) -> int:
+        power = self.model.power
+        node = site.power_node or power.region_node[site.region]
+        return power.nodes.index(node)
+
+    def site_freight(self, site) -> tuple[float, float]:
+        """(to the domestic market, from the border where imported feed enters), USD/t."""
+        cached = self._site_freight.get(site.id)
+        if cached is None:
+            from model.investment import CHINA_BORDER
+
+            cached = (freight_cost_usd_per_t(site.lat, site.lon, *MOSCOW),
+                      freight_cost_usd_per_t(site.lat, site.lon, *CHINA_BORDER))
+            self._site_freight[site.id] = cached
+        return cached
 
     # --- what the year and month look like ------------------------------------------------
     def years_since_start(self) -> float:
@@ -256,6 +275,7 @@ class ChainSystem:
             imports = max(value - domestic, 0.0)
             tier_imports[t.id] = imports
             tier_share[t.id] = 1.0 - imports / value if value > 0 else 0.0
+            self.cumulative_import_avoided_usd += (value - imports) / 12.0
             led.pay("firms", "rest_of_world", imports / 12.0, "imports")
         feed_imports = (r.import_cost_usd
                         - float(r.final_imported_t @ r.import_price_usd_per_t))

@@ -179,6 +179,42 @@ def _siberia_jobs(m: SiberiaModel) -> float:
     return sum(r.jobs for r in m.regions if r.siberian)
 
 
+def _support_per_import_avoided(m: SiberiaModel) -> float:
+    c = m.chain
+    avoided = c.cumulative_import_avoided_usd
+    return c.cumulative_public_support_usd / avoided if avoided > 0 else 0.0
+
+
+def _support_per_job(m: SiberiaModel) -> float:
+    jobs = sum(r.jobs for r in m.regions)
+    return m.chain.cumulative_public_support_usd / jobs if jobs > 0 else 0.0
+
+
+def _stranded_plants(m: SiberiaModel) -> float:
+    """Capacity (t/yr) of operating plants that ran below 30% of capacity last month."""
+    from agents import FacilityState
+
+    return float(sum(p.capacity_t_per_year for p in m.processing_plants
+                     if p.state is FacilityState.OPERATING and p.months_online > 0
+                     and p.utilisation < 0.3))
+
+
+def _stranded_hydro(m: SiberiaModel) -> float:
+    """New hydro (MW) at nodes where power was nearly free last month: water with no buyer."""
+    from agents import FacilityState
+
+    p = m.power
+    if p is None or p.last is None:
+        return 0.0
+    total = 0.0
+    for st in m.planned_hydro:
+        if st.state is FacilityState.OPERATING:
+            price = p.last.node_price[p.nodes.index(st.power_node)]
+            if price <= p._fuel_value(st, "marginal_cost_usd_per_mwh") + 0.5:
+                total += st.capacity_mw
+    return total
+
+
 def _mine_output(m: SiberiaModel) -> float:
     return float(m.chain.last.result.stage_output_t[0] * 12.0)
 
@@ -221,6 +257,18 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("import_substitution_share_first_tiers", "share",
                   "Import substitution of the first two tiers (materials, magnets).", "trade",
                   compute=_chain(_substitution(("materials", "magnets_components")))),
+        Indicator("support_per_import_avoided", "USD/USD",
+                  "Public support so far per dollar of imports avoided so far.", "economy",
+                  compute=_chain(_support_per_import_avoided)),
+        Indicator("support_per_job_usd", "USD/job",
+                  "Public support so far per job in the chain's plants and mines.", "economy",
+                  compute=_chain(_support_per_job)),
+        Indicator("stranded_plants_tpa", "t/yr",
+                  "Capacity of operating plants that ran below 30% of capacity last month "
+                  "(demand that never came).", "rare earths", compute=_chain(_stranded_plants)),
+        Indicator("stranded_hydro_mw", "MW",
+                  "New hydro at nodes where power was nearly free last month (water with no "
+                  "buyer).", "power", compute=_chain(_stranded_hydro)),
         Indicator("ree_mine_output_tpa", "t REO/yr", "Domestic REE mine output.", "rare earths",
                   compute=_chain(_mine_output)),
         Indicator("ledger_imbalance_usd", "USD", "Absolute sum of the accounts' net lending "

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.facility import FacilityState
-from model.chain import STAGES, freight_cost_usd_per_t
+from model.chain import STAGES
 
 if TYPE_CHECKING:
     from agents import Investor
@@ -109,8 +109,9 @@ def _ramp_months(model: SiberiaModel, stage: str) -> float:
     return row.ramp_up_months * model.params.knowhow_ramp_scale / (1 + built)
 
 
-def appraise_plant(model: SiberiaModel, investor: Investor, stage: str, site, size: float,
-                   year: int, prices: np.ndarray) -> Project:
+def appraise_stage(model: SiberiaModel, investor: Investor, stage: str, sites: list, year: int,
+                   prices: np.ndarray) -> list[Project]:
+    """Every plant of one stage at ``sites`` in the stage's sizes (vectorised over sites)."""
     p = model.params
     chain = model.chain
     s = STAGES.index(stage)
@@ -122,42 +123,54 @@ def appraise_plant(model: SiberiaModel, investor: Investor, stage: str, site, si
     world = chain.world_price * p.world_price_index
     imp = world * (1 + chain.import_markup)
     exp = world * (1 - p.export_price_discount)
-    # feed: domestic upstream capacity not yet spoken for by this stage's committed plants
-    need = size * k / chain.recovery[s]
-    upstream = max(_committed_t_reo(model, STAGES[s - 1]) * chain.feed_share[s]
-                   - _committed_t_reo(model, stage) / chain.recovery[s], 0.0)
-    dom_feed = min(need, upstream)
-    if not p.feed_imports_allowed and dom_feed < need:
-        size = dom_feed * chain.recovery[s] / k
-        need = dom_feed
-    q = size * k  # REO-eq/yr
-    demand = chain.final_demand_t_per_year(online - model.calendar.start_year + 0.5)[s]
-    dom_q = min(q, max(demand - _committed_t_reo(model, stage), 0.0))
-    revenue = dom_q * imp[s] + (q - dom_q) * exp[s]
     feed_world = chain.feed_world_price[s] * p.world_price_index
-    feed = (dom_feed * feed_world * (1 - p.export_price_discount)
-            + (need - dom_feed) * feed_world * (1 + chain.import_markup[s - 1]))
-    node = site.power_node or model.power.region_node[site.region]
-    power = size * row.energy_mwh_per_t * prices[model.power.nodes.index(node)]
-    jobs = row.jobs_per_kt * size / 1000.0
-    wage = ((1 - row.skilled_share) * chain.wage_general[site.region]
-            + row.skilled_share * chain.wage_skilled[site.region])
-    freight = size * freight_cost_usd_per_t(site.lat, site.lon, *chain_market())
-    feed_from = CHINA_BORDER if dom_feed < need else (site.lat, site.lon)
-    freight += (need - dom_feed) / chain.k[s - 1] * freight_cost_usd_per_t(site.lat, site.lon,
-                                                                           *feed_from)
-    cash = revenue - feed - power - size * row.opex_usd_per_t - jobs * wage * 12 - freight
-    cash -= PROFIT_TAX * max(cash, 0.0)
+    committed = _committed_t_reo(model, stage)
+    # feed: domestic upstream capacity not yet spoken for by this stage's committed plants
+    upstream = max(_committed_t_reo(model, STAGES[s - 1]) * chain.feed_share[s]
+                   - committed / chain.recovery[s], 0.0)
+    demand = chain.final_demand_t_per_year(online - model.calendar.start_year + 0.5)[s]
+    dom_left = max(demand - committed, 0.0)
+    site_power = np.array([prices[chain.site_node_index(site)] for site in sites])
+    site_wage = np.array([(1 - row.skilled_share) * chain.wage_general[site.region]
+                          + row.skilled_share * chain.wage_skilled[site.region]
+                          for site in sites])
+    to_market = np.array([chain.site_freight(site)[0] for site in sites])
+    from_border = np.array([chain.site_freight(site)[1] for site in sites])
+    rate = np.array([p.discount_rate + investor.hurdle_premium
+                     + site_risk_premium(model, site.lat, site.lon) for site in sites])
+    ramp_months = _ramp_months(model, stage)
     first = row.plant_sizes_tpa[0] * k
-    capex = (size * row.capex_usd_per_tpa
-             * learning_factor(_committed_t_reo(model, stage) + q, first, row.learning_rate)
-             * (1 + p.sanctions_capex_premium * row.equipment_import_share))
-    subsidy = capex * p.processing_subsidy_share
-    rate = p.discount_rate + investor.hurdle_premium + site_risk_premium(model, site.lat, site.lon)
-    ramp_loss = max(cash, 0.0) * 0.35 * _ramp_months(model, stage) / 12.0
-    value = npv(capex - subsidy, lead, cash, p.plant_life_years, rate, ramp_loss)
-    return Project("plant", stage, site.id, size, capex - subsidy, subsidy, value, lead,
-                   row.equipment_import_share)
+    out = []
+    for size0 in row.plant_sizes_tpa:
+        size = size0
+        need = size * k / chain.recovery[s]
+        dom_feed = min(need, upstream)
+        if not p.feed_imports_allowed and dom_feed < need:
+            size = dom_feed * chain.recovery[s] / k
+            need = dom_feed
+        if size <= 0:
+            continue
+        q = size * k  # REO-eq/yr
+        dom_q = min(q, dom_left)
+        revenue = dom_q * imp[s] + (q - dom_q) * exp[s]
+        feed = (dom_feed * feed_world * (1 - p.export_price_discount)
+                + (need - dom_feed) * feed_world * (1 + chain.import_markup[s - 1]))
+        jobs = row.jobs_per_kt * size / 1000.0
+        freight = size * to_market + (need - dom_feed) / chain.k[s - 1] * from_border
+        cash = (revenue - feed - size * row.energy_mwh_per_t * site_power
+                - size * row.opex_usd_per_t - jobs * site_wage * 12 - freight)
+        cash = cash - PROFIT_TAX * np.maximum(cash, 0.0)
+        capex = (size * row.capex_usd_per_tpa
+                 * learning_factor(committed + q, first, row.learning_rate)
+                 * (1 + p.sanctions_capex_premium * row.equipment_import_share))
+        subsidy = capex * p.processing_subsidy_share
+        ramp_loss = np.maximum(cash, 0.0) * 0.35 * ramp_months / 12.0
+        for i, site in enumerate(sites):
+            value = npv(capex - subsidy, lead, float(cash[i]), p.plant_life_years,
+                        float(rate[i]), float(ramp_loss[i]))
+            out.append(Project("plant", stage, site.id, size, capex - subsidy, subsidy, value,
+                               lead, row.equipment_import_share))
+    return out
 
 
 def appraise_mine(model: SiberiaModel, investor: Investor, mine, year: int) -> Project | None:
@@ -180,11 +193,6 @@ def appraise_mine(model: SiberiaModel, investor: Investor, mine, year: int) -> P
     return Project("mine", "mining", mine.facility_id, q, mine.capex_usd, 0.0, value, lead, 0.0)
 
 
-def chain_market() -> tuple[float, float]:
-    """Where domestic buyers are, for the placeholder freight (Moscow)."""
-    return 55.756, 37.617
-
-
 def candidates(model: SiberiaModel, investor: Investor, year: int) -> list[Project]:
     prices = model.expected_node_prices(year)
     out: list[Project] = []
@@ -196,12 +204,10 @@ def candidates(model: SiberiaModel, investor: Investor, year: int) -> list[Proje
                     if pr is not None:
                         out.append(pr)
             continue
-        row = model.chain.stage_rows[stage]
-        for site in model.scenario_data.industrial_sites:
-            if investor.investor_kind == "incumbent" and site.region not in investor.home_regions:
-                continue
-            for size in row.plant_sizes_tpa:
-                out.append(appraise_plant(model, investor, stage, site, size, year, prices))
+        sites = [site for site in model.scenario_data.industrial_sites
+                 if investor.investor_kind != "incumbent" or site.region in investor.home_regions]
+        if sites:
+            out.extend(appraise_stage(model, investor, stage, sites, year, prices))
     return out
 
 

@@ -148,6 +148,11 @@ def test_any_valid_parameters_give_a_finite_run(data, seed):
             assert np.abs(m.power.balance_residual_mwh()).max() <= 1e-6 * load
             assert (m.power.last.node_price >= -1e-9).all()
             assert (m.power.storage_mwh >= -1e-6).all()
+        if m.chain is not None:  # mass balance of every stage, and the ledger's net lending
+            rec = m.chain.last
+            assert rec.mass_residual_t <= 1e-6 * (1 + rec.result.stage_output_t.sum())
+            assert abs(rec.net_lending_imbalance_usd) <= 1e-4
+            assert all((np.asarray(o) >= 0).all() for o in rec.result.output_t)
     df = m.datacollector.get_model_vars_dataframe()
     assert len(df) == min(m.horizon_months, 3)
     values = df.drop(columns=["year", "month"]).to_numpy(dtype=float)
