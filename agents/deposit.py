@@ -35,6 +35,7 @@ class Mine(Facility):
         self.recovery: float | None = getattr(row, "recovery", None)
         self.owner: str | None = None
         self.online_year: int | None = None
+        self.chosen_capacity_t_reo_per_year: float | None = None
         self.power_node: str | None = None
         self.output_t = 0.0
         self.profit_usd = 0.0
@@ -46,16 +47,22 @@ class Mine(Facility):
         operating mines' output as REO in concentrate, planned ones as REO in ore fed)."""
         return (self.planned_capacity_t_reo_per_year or 0.0) * (self.recovery or 1.0)
 
-    def develop(self, year: int, lead_time_years: float, owner: str) -> None:
+    def develop(self, year: int, lead_time_years: float, owner: str,
+                capacity_t_reo_per_year: float, capex_usd: float) -> None:
+        """An investor starts the mine: it comes online after its lead time at the capacity
+        chosen (REO in concentrate per year)."""
         self.state = FacilityState.BUILDING
         self.owner = owner
         self.online_year = year + max(int(round(lead_time_years)), 1)
+        self.chosen_capacity_t_reo_per_year = capacity_t_reo_per_year
+        self.capex_usd = capex_usd
 
     def commission_if_ready(self, year: int) -> bool:
         if self.state is FacilityState.BUILDING and self.online_year is not None \
                 and year >= self.online_year:
             self.state = FacilityState.OPERATING
-            self.capacity_t_reo_per_year = self.developed_capacity_t_reo_per_year()
+            self.capacity_t_reo_per_year = (self.chosen_capacity_t_reo_per_year
+                                            or self.developed_capacity_t_reo_per_year())
             return True
         return False
 

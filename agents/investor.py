@@ -3,8 +3,9 @@
 Each January every investor (in an order drawn from the run's random stream) looks at the
 projects open to it — the stages it invests in, at every candidate site (an incumbent only in
 its home regions), in the stage's plant sizes, and the deposits it could develop — values each
-with ``model.investment.appraise`` and builds the best by profitability index (NPV per dollar of
-capital) while the NPV is positive and its yearly budget lasts. Each decision changes what the
+with ``model.investment`` and builds the best by profitability index (NPV per dollar of
+capital) while the NPV is positive and its yearly budget — a cap on the year's capital outlay,
+each project spending its capital evenly over its lead time — lasts. Each decision changes what the
 next one sees: committed capacity takes domestic demand (the rest must sell abroad at export
 prices) and counts in the learning curve.
 """
@@ -28,19 +29,25 @@ class Investor(mesa.Agent):
         self.stages: list[str] = list(row.stages)
         self.spent_usd = 0.0
         self.projects: list[str] = []
+        self.outlays: list[tuple[int, float]] = []  # (year construction ends, USD per year)
 
     def invest(self, year: int) -> list[str]:
         """Build this year's projects; returns the facility ids started."""
         from model.investment import best_project, build
 
-        budget = self.annual_budget_usd
+        # the budget caps a year's capital outlay: projects under construction spend theirs
+        # evenly over their lead time, so a large mine fits if its yearly share does
+        self.outlays = [(end, usd) for end, usd in self.outlays if end > year]
+        budget = self.annual_budget_usd - sum(usd for _, usd in self.outlays)
         started = []
         while True:
             project = best_project(self.model, self, year, budget)
             if project is None:
                 break
             fid = build(self.model, self, project, year)
-            budget -= project.capex_usd
+            yearly = project.capex_usd / project.lead_years
+            self.outlays.append((year + project.lead_years, yearly))
+            budget -= yearly
             self.spent_usd += project.capex_usd
             self.projects.append(fid)
             started.append(fid)

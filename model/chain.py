@@ -94,6 +94,7 @@ class ChainSystem:
         upstream_price = np.append(np.nan, self.world_price[:-1])
         self.feed_world_price = np.array([r.feed_value_usd_per_t_reo or upstream_price[i]
                                           for i, r in enumerate(rows)])
+        self.price_paths = {row.stage: row for row in s.world_price_paths}
         self.tiers = list(s.demand_tiers)
         self.streams = list(s.export_streams)
         markup = {st: 0.0 for st in STAGES}
@@ -160,6 +161,16 @@ class ChainSystem:
                 demand[STAGES.index(st)] += reo / len(t.supplied_by_stages)
         return demand
 
+    def price_index(self, fractional_year: float) -> np.ndarray:
+        """(S,) world price multiplier by stage: the catalogue's ``world_price_index`` × the
+        scenario's path for the stage (linear between its years, flat beyond)."""
+        out = np.full(len(STAGES), self.model.params.world_price_index)
+        for i, st in enumerate(STAGES):
+            path = self.price_paths.get(st)
+            if path is not None:
+                out[i] *= float(np.interp(fractional_year, path.years, path.index))
+        return out
+
     def plants(self) -> list[ProcessingPlant]:
         return self.model.processing_plants
 
@@ -201,14 +212,17 @@ class ChainSystem:
                                   for pl in group]))
             costs.append(np.array([(row.opex_usd_per_t + row.energy_mwh_per_t
                                     * self.node_price(pl.power_node)) / self.k[s] for pl in group]))
-        index = p.world_price_index
+        index = self.price_index(model.calendar.fractional_year)
+        # a feed's price follows the path of the stage that makes it
+        feed_index = np.append(index[0], index[:-1])
         x = ChainMonth(capacity_t=caps, cash_cost_usd_per_t=costs, recovery=self.recovery,
                        world_price_usd_per_t=self.world_price * index,
                        import_markup=self.import_markup, export_discount=p.export_price_discount,
                        final_demand_t=self.final_demand_t_per_year(years) / 12.0,
                        opening_stock_t=np.zeros(len(STAGES)),
                        feed_imports_allowed=p.feed_imports_allowed, feed_share=self.feed_share,
-                       feed_world_price_usd_per_t=self.feed_world_price * index)
+                       feed_import_cap_t=np.full(len(STAGES), p.feed_import_cap_t_per_year / 12.0),
+                       feed_world_price_usd_per_t=self.feed_world_price * feed_index)
         r = clear_chain(x)
         self._book(plants, x, r)
         return self.last

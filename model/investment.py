@@ -3,10 +3,13 @@
 A candidate is a plant of one stage at one site in one size, or the development of a deposit.
 Its value to an investor, per year at full output (docs/ODD.md §7.2):
 
+* prices — today's world prices by stage (``world_price_index`` × the scenario's path at the
+  current date): investors expect them to last;
 * revenue — the part of its output that domestic final demand left uncovered by plants built or
   under construction (at its online year) sells at import parity, the rest at export prices;
 * feed — domestic upstream output (operating or committed) at its export price, the rest
-  imported at import parity (none if ``feed_imports_allowed`` is off: output shrinks to the feed);
+  imported at import parity up to ``feed_import_cap_t_per_year`` less what committed plants
+  already import (none if ``feed_imports_allowed`` is off): output shrinks to the feed;
 * power — energy intensity × the *expected* price at the site's node: the power market solved
   for a typical winter and summer month four years ahead with the capacity that will exist then
   (hydro under construction; in ``coordinated`` mode also the planner's announced programme,
@@ -120,14 +123,20 @@ def appraise_stage(model: SiberiaModel, investor: Investor, stage: str, sites: l
     lead = max(int(round(row.lead_time_years + p.sanctions_delay_years
                          * row.equipment_import_share)), 1)
     online = year + lead
-    world = chain.world_price * p.world_price_index
+    # investors expect today's prices to last (no foresight of the scenario's price path)
+    index = chain.price_index(model.calendar.fractional_year)
+    world = chain.world_price * index
     imp = world * (1 + chain.import_markup)
     exp = world * (1 - p.export_price_discount)
-    feed_world = chain.feed_world_price[s] * p.world_price_index
+    feed_world = chain.feed_world_price[s] * index[s - 1]
     committed = _committed_t_reo(model, stage)
     # feed: domestic upstream capacity not yet spoken for by this stage's committed plants
-    upstream = max(_committed_t_reo(model, STAGES[s - 1]) * chain.feed_share[s]
-                   - committed / chain.recovery[s], 0.0)
+    upstream_total = _committed_t_reo(model, STAGES[s - 1]) * chain.feed_share[s]
+    upstream = max(upstream_total - committed / chain.recovery[s], 0.0)
+    # imported feed: up to the yearly cap, less what committed plants already import
+    import_room = 0.0 if not p.feed_imports_allowed else max(
+        p.feed_import_cap_t_per_year - max(committed / chain.recovery[s] - upstream_total, 0.0),
+        0.0)
     demand = chain.final_demand_t_per_year(online - model.calendar.start_year + 0.5)[s]
     dom_left = max(demand - committed, 0.0)
     site_power = np.array([prices[chain.site_node_index(site)] for site in sites])
@@ -145,9 +154,9 @@ def appraise_stage(model: SiberiaModel, investor: Investor, stage: str, sites: l
         size = size0
         need = size * k / chain.recovery[s]
         dom_feed = min(need, upstream)
-        if not p.feed_imports_allowed and dom_feed < need:
-            size = dom_feed * chain.recovery[s] / k
-            need = dom_feed
+        if need - dom_feed > import_room:  # not enough feed: a smaller plant is all it can run
+            need = dom_feed + import_room
+            size = need * chain.recovery[s] / k
         if size <= 0:
             continue
         q = size * k  # REO-eq/yr
@@ -173,24 +182,37 @@ def appraise_stage(model: SiberiaModel, investor: Investor, stage: str, sites: l
     return out
 
 
-def appraise_mine(model: SiberiaModel, investor: Investor, mine, year: int) -> Project | None:
+def appraise_mine(model: SiberiaModel, investor: Investor, mine, year: int) -> list[Project]:
+    """Developing a deposit: its own plan where the data give one (capacity, capex, lead time),
+    otherwise the mining stage's sizes at the stage's capex per t/yr and lead time. A mine
+    sells concentrate at its export price (domestic separation plants pay the same: it is
+    the concentrate's opportunity cost)."""
     p = model.params
     chain = model.chain
-    if not (mine.planned_capacity_t_reo_per_year and mine.capex_usd and mine.lead_time_years):
-        return None
-    lead = max(int(round(mine.lead_time_years)), 1)
-    q = mine.developed_capacity_t_reo_per_year()
-    world = chain.world_price * p.world_price_index
-    revenue = q * world[0] * (1 - p.export_price_discount)
-    cash = revenue - q * (mine.opex_usd_per_t_reo or 0.0) - mine.jobs * chain.wage_general[
-        mine.region] * 12
-    cash -= PROFIT_TAX * max(cash, 0.0)
-    life = p.plant_life_years
-    if mine.reserves_t_reo > 0:
-        life = max(min(life, int(mine.reserves_t_reo / q)), 1)
+    row = chain.stage_rows["mining"]
+    world = chain.world_price * chain.price_index(model.calendar.fractional_year)
+    price = world[0] * (1 - p.export_price_discount)
     rate = p.discount_rate + investor.hurdle_premium + site_risk_premium(model, mine.lat, mine.lon)
-    value = npv(mine.capex_usd, lead, cash, life, rate)
-    return Project("mine", "mining", mine.facility_id, q, mine.capex_usd, 0.0, value, lead, 0.0)
+    if mine.planned_capacity_t_reo_per_year and mine.capex_usd:
+        plans = [(mine.developed_capacity_t_reo_per_year(), mine.capex_usd,
+                  mine.lead_time_years or row.lead_time_years, mine.jobs)]
+    else:
+        plans = [(size, size * row.capex_usd_per_tpa, mine.lead_time_years or row.lead_time_years,
+                  row.jobs_per_kt * size / 1000.0) for size in row.plant_sizes_tpa]
+    out = []
+    for q, capex, lead_years, jobs in plans:
+        if q <= 0:
+            continue
+        lead = max(int(round(lead_years)), 1)
+        cash = q * (price - (mine.opex_usd_per_t_reo or row.opex_usd_per_t)) \
+            - jobs * chain.wage_general[mine.region] * 12
+        cash -= PROFIT_TAX * max(cash, 0.0)
+        life = p.plant_life_years
+        if mine.reserves_t_reo > 0:
+            life = max(min(life, int(mine.reserves_t_reo / q)), 1)
+        value = npv(capex, lead, cash, life, rate)
+        out.append(Project("mine", "mining", mine.facility_id, q, capex, 0.0, value, lead, 0.0))
+    return out
 
 
 def candidates(model: SiberiaModel, investor: Investor, year: int) -> list[Project]:
@@ -200,9 +222,7 @@ def candidates(model: SiberiaModel, investor: Investor, year: int) -> list[Proje
         if stage == "mining":
             for mine in model.mines:
                 if mine.state is FacilityState.PLANNED:
-                    pr = appraise_mine(model, investor, mine, year)
-                    if pr is not None:
-                        out.append(pr)
+                    out.extend(appraise_mine(model, investor, mine, year))
             continue
         sites = [site for site in model.scenario_data.industrial_sites
                  if investor.investor_kind != "incumbent" or site.region in investor.home_regions]
@@ -213,9 +233,10 @@ def candidates(model: SiberiaModel, investor: Investor, year: int) -> list[Proje
 
 def best_project(model: SiberiaModel, investor: Investor, year: int,
                  budget_usd: float) -> Project | None:
-    """The candidate with the best profitability index among those with NPV > 0 in budget."""
+    """The candidate with the best profitability index among those with NPV > 0 whose yearly
+    capital outlay fits the investor's remaining yearly budget."""
     good = [pr for pr in candidates(model, investor, year)
-            if pr.npv_usd > 0 and pr.capex_usd <= budget_usd]
+            if pr.npv_usd > 0 and pr.capex_usd / pr.lead_years <= budget_usd]
     if not good:
         return None
     return max(good, key=lambda pr: (pr.profitability, pr.npv_usd, pr.site_id, pr.stage))
@@ -231,7 +252,8 @@ def build(model: SiberiaModel, investor: Investor, project: Project, year: int) 
                       project.subsidy_usd / max(project.capex_usd + project.subsidy_usd, 1.0))
     if project.kind == "mine":
         mine = model.facilities[project.site_id]
-        mine.develop(year, project.lead_years, investor.investor_id)
+        mine.develop(year, project.lead_years, investor.investor_id, project.size_t_per_year,
+                     project.capex_usd)
         return mine.facility_id
     site = next(s for s in model.scenario_data.industrial_sites if s.id == project.site_id)
     n = sum(1 for f in model.facilities if f.startswith(f"{project.stage}_{site.id}_"))

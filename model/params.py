@@ -309,6 +309,15 @@ PARAMETERS: dict[str, Parameter] = {
            source="assumption — today Russia imports REE metals and magnets mostly from China "
                   "(facts.yaml trade.ree_direct_trade)",
            confidence="medium"),
+        _p(name="feed_import_cap_t_per_year", kind=float, default=5000.0,
+           bounds=(0.0, 200000.0), unit="t REO-eq/yr", group="rare earths",
+           description="Most feed (concentrate, oxides or metals) each processing stage can "
+                       "import in a year: the world's supply open to Russia is limited.",
+           source="assumption — of the order of Russia's imports of REE metals and magnets "
+                  "today (facts.yaml trade.ree_direct_trade.imports: 0.1-0.5 bn USD/yr, i.e. "
+                  "~2-8 kt REO-eq at 2024 metal prices); China, the main supplier, restricts "
+                  "exports of REE materials",
+           confidence="low"),
         # --- threats ----------------------------------------------------------------------
         _p(name="threat_intensity", kind=float, default=1.0, bounds=(0.0, 5.0), unit="index",
            group="threats",

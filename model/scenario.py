@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from model.errors import ScenarioError, UserInputError, closest
 from model.params import Params, resolve
@@ -274,6 +274,32 @@ class StageRow(_Row):
         return v
 
 
+class WorldPricePathRow(_Row):
+    """A path of world prices for one stage's product: an index (1 = the stage's base-year
+    ``world_price_usd_per_t``) at given years, linear in between, flat beyond the ends; it
+    multiplies the catalogue's ``world_price_index``."""
+
+    stage: StageId
+    years: list[int] = Field(min_length=1)
+    index: list[float] = Field(min_length=1)
+
+    @field_validator("index")
+    @classmethod
+    def _non_negative(cls, v: list[float]) -> list[float]:
+        if any(x < 0 for x in v):
+            raise ValueError(f"price indices must be >= 0, got {v}")
+        return v
+
+    @model_validator(mode="after")
+    def _aligned(self) -> WorldPricePathRow:
+        if len(self.years) != len(self.index):
+            raise ValueError(f"years ({len(self.years)}) and index ({len(self.index)}) differ "
+                             f"in length")
+        if self.years != sorted(set(self.years)):
+            raise ValueError(f"years must increase: {self.years}")
+        return self
+
+
 class ProcessingPlantRow(_Located):
     """An existing or committed plant of a chain stage (not mining: mines are [[deposits]])."""
 
@@ -356,6 +382,7 @@ TABLES: dict[str, tuple[type[_Row], str]] = {
     "investors": (InvestorRow, "id"),
     "demand_tiers": (DemandTierRow, "id"),
     "export_streams": (ExportStreamRow, "id"),
+    "world_price_paths": (WorldPricePathRow, "stage"),
 }
 
 
@@ -389,6 +416,7 @@ class ScenarioFile(BaseModel):
     investors: list[InvestorRow] = Field(default_factory=list)
     demand_tiers: list[DemandTierRow] = Field(default_factory=list)
     export_streams: list[ExportStreamRow] = Field(default_factory=list)
+    world_price_paths: list[WorldPricePathRow] = Field(default_factory=list)
 
 
 class Scenario(BaseModel):
@@ -423,6 +451,7 @@ class Scenario(BaseModel):
     investors: list[InvestorRow]
     demand_tiers: list[DemandTierRow]
     export_streams: list[ExportStreamRow]
+    world_price_paths: list[WorldPricePathRow]
 
     def resolved_params(self, **overrides: Any) -> Params:
         """Catalogue defaults, then this scenario's overrides, then the caller's."""

@@ -10,7 +10,9 @@ One month, stage by stage from upstream to downstream (``S`` stages, plant ``j``
 * **Feed.** A processing plant needs ``1 / recovery_s`` t of upstream REO-eq per t of output
   (the rest is lost: tailings, off-spec). It takes domestic upstream output first — at the
   upstream product's export price, its opportunity cost — and imports what is missing at the
-  upstream import parity (world price × (1 + markup)); ``feed_imports_allowed`` turns imports off.
+  upstream import parity (world price × (1 + markup)), up to a monthly cap per stage
+  (``feed_import_cap_t``: the world's supply of that feed open to Russia is limited);
+  ``feed_imports_allowed`` turns imports off.
 * **Who produces.** A plant produces when its margin is positive: the price it sells at less
   the feed it burns less its own cash cost (energy at its node's price, labour, other operating
   cost). Plants of a stage are served in merit order (cheapest first) while feed lasts.
@@ -46,6 +48,7 @@ class ChainMonth:
     final_demand_t: np.ndarray  # (S,) domestic final demand for each stage's product (t REO-eq)
     opening_stock_t: np.ndarray  # (S,)
     feed_imports_allowed: bool = True
+    feed_import_cap_t: np.ndarray | None = None  # (S,) most feed a stage can import (t REO-eq)
     # a stage that uses only part of its input stage's product (metals from the NdPr, Dy and Tb
     # oxides of a separated basket): that share of the upstream REO-eq, and its world price
     feed_share: np.ndarray | None = None  # (S,) 1 = the whole upstream product
@@ -111,16 +114,16 @@ def clear_chain(x: ChainMonth) -> ChainResult:
         demand_left = x.final_demand_t[s]
         upstream_left = available[s - 1] if s > 0 else 0.0
         usable_left = upstream_left * share[s] if s > 0 else 0.0  # the part this stage can use
+        import_left = (0.0 if s == 0 or not x.feed_imports_allowed else
+                       np.inf if x.feed_import_cap_t is None else float(x.feed_import_cap_t[s]))
         for j in np.argsort(cost, kind="stable"):
             if cap[j] <= 0:
                 continue
             # most this plant can make this month given the feed it can get
             if s == 0:
                 take = cap[j]
-            elif x.feed_imports_allowed:
-                take = cap[j]
             else:
-                take = min(cap[j], usable_left * x.recovery[s])
+                take = min(cap[j], (usable_left + import_left) * x.recovery[s])
             q_dom = min(take, demand_left)  # sold at home at import parity, the rest exported
 
             def feed(q: float, s=s, left=usable_left) -> tuple[float, float, float]:
@@ -147,6 +150,7 @@ def clear_chain(x: ChainMonth) -> ChainResult:
             if s > 0:
                 upstream_left -= dom
                 usable_left -= dom
+                import_left -= imp
                 feed_dom[s] += dom
                 feed_imp[s] += imp
                 losses[s] += dom + imp - q

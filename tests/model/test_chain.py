@@ -173,3 +173,25 @@ def test_cheap_hydro_barely_moves_rare_earth_processing():
         capacity.append(siberian_metals_magnets(m1) - siberian_metals_magnets(m0))
     assert max(price) < -1.0  # hydro does make Siberian power cheaper
     assert max(abs(c) for c in capacity) <= 0.1 * max(1.0, siberian_metals_magnets(m0)), capacity
+
+
+def test_a_scenario_price_path_moves_the_chains_prices_and_investors_see_only_today():
+    m = SiberiaModel("ree_price_rebound", rng=1, horizon_years=3)
+    assert m.chain.price_index(2025.0)[1] == pytest.approx(1.0)
+    assert m.chain.price_index(2026.5)[1] == pytest.approx(2.24)
+    assert m.chain.price_index(2040.0)[3] == pytest.approx(1.53)  # flat after the path ends
+    base = SiberiaModel(rng=1, horizon_years=3)
+    assert np.allclose(base.chain.price_index(2030.0), 1.0)
+    _, rebound = run(3, "ree_price_rebound", rng=1)
+    _, flat = run(3, rng=1)
+    late = lambda df: df[df["year"] == 2027]  # noqa: E731
+    assert late(rebound)["investment_usd"].sum() > late(flat)["investment_usd"].sum()
+
+
+def test_an_investors_budget_caps_its_yearly_outlay_not_a_projects_total_cost():
+    m = SiberiaModel(rng=1, horizon_years=2)
+    inv = next(i for i in m.investors if i.investor_id == "state_corp")
+    m.step()  # January: investors decide
+    yearly = sum(usd for _, usd in inv.outlays)
+    assert 0 < yearly <= inv.annual_budget_usd
+    assert inv.spent_usd >= yearly  # projects cost more in total than in one year

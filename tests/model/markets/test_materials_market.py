@@ -1,6 +1,7 @@
 """The Mesa-free rare-earth chain: mass balance, merit order, offtake and feed imports."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -79,3 +80,22 @@ def test_mass_balances_and_no_negative_flows_for_any_month(caps, cost_scale, dem
     for s, out in enumerate(r.output_t):
         assert np.all(out <= np.asarray(caps[s]) + 1e-9)
         assert np.all(r.margin_usd_per_t[s][out > 0] > 0)  # nobody produces at a loss
+
+
+def test_feed_imports_stop_at_their_cap_and_metals_use_only_their_share_of_the_basket():
+    x = ChainMonth(capacity_t=[np.array([100.0]), np.array([90.0]), np.array([50.0]), np.array([])],
+                   cash_cost_usd_per_t=[np.zeros(1), np.zeros(1), np.zeros(1), np.zeros(0)],
+                   recovery=np.array([1.0, 0.9, 1.0, 0.9]), world_price_usd_per_t=WORLD,
+                   import_markup=np.zeros(4), export_discount=0.0,
+                   final_demand_t=np.zeros(4), opening_stock_t=np.zeros(4),
+                   feed_share=np.array([1.0, 1.0, 0.2, 1.0]),
+                   feed_world_price_usd_per_t=np.array([np.nan, 4_000.0, 25_000.0, 30_000.0]),
+                   feed_import_cap_t=np.array([0.0, 0.0, 5.0, 0.0]))
+    r = clear_chain(x)
+    # metals may use 20% of the 90 t of oxides (18 t) plus at most 5 t imported
+    assert r.feed_domestic_t[2] == pytest.approx(18.0)
+    assert r.feed_imported_t[2] == pytest.approx(5.0)
+    assert r.output_t[2][0] == pytest.approx(23.0)
+    # the metals' feed is valued at its own price, not at the basket's
+    assert r.feed_cost_usd[2][0] == pytest.approx(23.0 * 25_000.0)
+    assert np.allclose(mass_residual_t(x, r), 0.0)
