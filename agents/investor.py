@@ -1,11 +1,12 @@
 """Investors: firms that rank projects (stage × site × size, or a deposit) by NPV and build them.
 
 Each January every investor (in an order drawn from the run's random stream) looks at the
-projects open to it — the stages it invests in, at every candidate site (an incumbent only in
-its home regions), in the stage's plant sizes, and the deposits it could develop — values each
+projects open to it — the stages it invests in, at every candidate site (outside its home
+regions it asks ``home_region_advantage`` more), in the stage's plant sizes, and the deposits it could develop — values each
 with ``model.investment`` and builds the best by profitability index (NPV per dollar of
-capital) while the NPV is positive and its yearly budget — a cap on the year's capital outlay,
-each project spending its capital evenly over its lead time — lasts. Each decision changes what the
+capital) while the NPV is positive, its yearly budget — a cap on the year's capital outlay,
+each project spending its capital evenly over its lead time — lasts, and it has started fewer
+than ``max_projects_per_year`` projects this year. Each decision changes what the
 next one sees: committed capacity takes domestic demand (the rest must sell abroad at export
 prices) and counts in the learning curve.
 """
@@ -40,7 +41,7 @@ class Investor(mesa.Agent):
         self.outlays = [(end, usd) for end, usd in self.outlays if end > year]
         budget = self.annual_budget_usd - sum(usd for _, usd in self.outlays)
         started = []
-        while True:
+        while len(started) < self.model.params.max_projects_per_year:
             project = best_project(self.model, self, year, budget)
             if project is None:
                 break

@@ -36,6 +36,7 @@ class ProcessingPlant(Facility):
         self.output_t = 0.0  # last month's output, t of the stage's product
         self.profit_usd = 0.0  # last month's operating profit
         self.cumulative_output_t = 0.0
+        self.backup_for: str | None = None  # a standby backup: the id of the plant it stands in for
 
     @property
     def siberian(self) -> bool:
@@ -69,4 +70,5 @@ class ProcessingPlant(Facility):
         return {**super().describe(), "stage": self.stage, "owner": self.owner,
                 "capacity_t_per_year": self.capacity_t_per_year, "online_year": self.online_year,
                 "utilisation": self.utilisation, "output_t_last_month": self.output_t,
-                "profit_usd_last_month": self.profit_usd, "capex_usd": self.capex_usd}
+                "profit_usd_last_month": self.profit_usd, "capex_usd": self.capex_usd,
+                "backup_for": self.backup_for}

@@ -182,7 +182,7 @@ class ChainSystem:
                              if m.state is FacilityState.BUILDING and FacilityState.BUILDING in states
                              else 0.0 for m in self.model.mines))
         return float(sum(p.capacity_t_per_year for p in self.plants()
-                         if p.stage == stage and p.state in states))
+                         if p.stage == stage and p.state in states and not p.backup_for))
 
     def node_price(self, node: str | None) -> float:
         power = self.model.power
@@ -196,9 +196,13 @@ class ChainSystem:
         p = model.params
         years = self.years_since_start()
         plants = [[] for _ in STAGES]
+        facilities = model.facilities
         for pl in self.plants():
-            if pl.state is FacilityState.OPERATING:
-                plants[STAGES.index(pl.stage)].append(pl)
+            if pl.state is not FacilityState.OPERATING:
+                continue
+            if pl.backup_for and facilities[pl.backup_for].state is not FacilityState.DISRUPTED:
+                continue  # a standby backup runs only while its primary is down
+            plants[STAGES.index(pl.stage)].append(pl)
         mines = [m for m in model.mines if m.state is FacilityState.OPERATING]
         plants[0] = mines
         caps, costs = [], []

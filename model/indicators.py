@@ -168,7 +168,7 @@ def _siberia_processing_share(m: SiberiaModel) -> float:
     k = dict(zip(("mining", "separation", "metals", "magnets"), m.chain.k, strict=True))
     total = sib = 0.0
     for p in m.processing_plants:
-        if p.state is FacilityState.OPERATING:
+        if p.state in (FacilityState.OPERATING, FacilityState.DISRUPTED) and not p.backup_for:
             q = p.capacity_t_per_year * k[p.stage]
             total += q
             sib += q if m.region_is_siberian(p.region) else 0.0
@@ -215,14 +215,42 @@ def _stranded_hydro(m: SiberiaModel) -> float:
     return total
 
 
+def _disruption_loss(m: SiberiaModel) -> float:
+    t = m.threats
+    return (t.capital_lost_usd + t.output_lost_usd) * 12.0
+
+
+def _backups(m: SiberiaModel) -> list:
+    return m.threats.backups()
+
+
+def _critical_beyond_range(m: SiberiaModel) -> float:
+    """Share of processing capacity (REO-eq) beyond the threat range: hazard at today's
+    intensities below 1% of the front's at intensity 1."""
+    from agents import FacilityState
+
+    k = dict(zip(("mining", "separation", "metals", "magnets"), m.chain.k, strict=True))
+    total = beyond = 0.0
+    for p in m.processing_plants:
+        if p.state in (FacilityState.OPERATING, FacilityState.DISRUPTED) and not p.backup_for:
+            q = p.capacity_t_per_year * k[p.stage]
+            total += q
+            if m.threats.beyond_range(p.lat, p.lon):
+                beyond += q
+    return beyond / total if total > 0 else 0.0
+
+
 def _mine_output(m: SiberiaModel) -> float:
     return float(m.chain.last.result.stage_output_t[0] * 12.0)
+
+
+def _threats(fn: Callable[[SiberiaModel], float]) -> Callable[[SiberiaModel], float]:
+    return lambda m: float(fn(m)) if getattr(m, "threats", None) is not None else 0.0
 
 
 _POWER = "power market (issue #3)"
 _CHAIN = "rare-earth chain, investors and regions (issue #4)"
 _FREIGHT = "freight (issue #5)"
-_THREATS = "threats and backups (issue #6)"
 
 INDICATORS: dict[str, Indicator] = {
     i.name: i
@@ -345,10 +373,28 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("river_volume_tpa", "t/yr", "Cargo on the Ob, Yenisei and Lena waterways.",
                   "freight", pending=_FREIGHT),
         # --- threats ---
-        Indicator("backup_facilities", "count", "Backup facilities built in Siberia.", "threats",
-                  pending=_THREATS),
-        Indicator("disruption_loss_usd", "USD/yr", "Output and capital lost to disruptions.",
-                  "threats", pending=_THREATS),
+        Indicator("backup_facilities", "count",
+                  "Backup plants in Siberia, built or under construction.", "threats",
+                  compute=_threats(lambda m: len(_backups(m)))),
+        Indicator("backup_capacity_tpa", "t/yr", "Capacity of the backup plants (standby).",
+                  "threats",
+                  compute=_threats(lambda m: sum(b.capacity_t_per_year for b in _backups(m)))),
+        Indicator("backup_cost_usd", "USD", "Backups' capital and upkeep so far.", "threats",
+                  compute=_threats(lambda m: m.threats.backup_capex_usd
+                                   + m.threats.backup_upkeep_usd)),
+        Indicator("disruption_loss_usd", "USD/yr",
+                  "Capital destroyed and output lost to disruptions this month (annualised).",
+                  "threats", compute=_threats(_disruption_loss)),
+        Indicator("output_lost_usd", "USD/yr",
+                  "Output lost while facilities were offline, net of backups that took over "
+                  "(annualised).", "threats",
+                  compute=_threats(lambda m: m.threats.output_lost_usd * 12.0)),
+        Indicator("disrupted_facilities", "count", "Facilities offline after a hit.", "threats",
+                  compute=_threats(lambda m: len(m.threats.disrupted_until))),
+        Indicator("critical_capacity_beyond_threat_share", "share",
+                  "Share of REE processing capacity beyond the threat range (hazard < 1% "
+                  "of the front's).", "threats",
+                  compute=_chain(_critical_beyond_range)),
     ]
 }
 

@@ -22,8 +22,9 @@ Its value to an investor, per year at full output (docs/ODD.md §7.2):
   lead time (the stage's, plus ``sanctions_delay_years`` × the imported share);
 * the first plants of a stage lose output while ramping up (know-how).
 
-NPV at ``discount_rate`` + the investor's hurdle premium + a site risk premium (zero until the
-threats issue gives sites a hazard) over ``plant_life_years``.
+NPV at ``discount_rate`` + the investor's hurdle premium + ``home_region_advantage`` outside the
+regions where it already operates + the site's risk premium (its expected
+yearly loss share from threats, ``model/threats.py``) over ``plant_life_years``.
 """
 
 from __future__ import annotations
@@ -95,8 +96,10 @@ def learning_factor(cumulative_t: float, first_plant_t: float, learning_rate: fl
 
 
 def site_risk_premium(model: SiberiaModel, lat: float, lon: float) -> float:
-    """Risk premium on the discount rate from a site's threat exposure (issue #6); 0 until then."""
-    return 0.0
+    """Risk premium on the discount rate from a site's threat exposure: the expected yearly
+    loss share (capital destroyed and output lost) of a plant there (``model/threats.py``)."""
+    threats = getattr(model, "threats", None)
+    return threats.site_premium(lat, lon) if threats is not None else 0.0
 
 
 def _committed_t_reo(model: SiberiaModel, stage: str) -> float:
@@ -146,7 +149,9 @@ def appraise_stage(model: SiberiaModel, investor: Investor, stage: str, sites: l
     to_market = np.array([chain.site_freight(site)[0] for site in sites])
     from_border = np.array([chain.site_freight(site)[1] for site in sites])
     rate = np.array([p.discount_rate + investor.hurdle_premium
-                     + site_risk_premium(model, site.lat, site.lon) for site in sites])
+                     + site_risk_premium(model, site.lat, site.lon)
+                     + (0.0 if site.region in investor.home_regions else p.home_region_advantage)
+                     for site in sites])
     ramp_months = _ramp_months(model, stage)
     first = row.plant_sizes_tpa[0] * k
     out = []
@@ -224,8 +229,7 @@ def candidates(model: SiberiaModel, investor: Investor, year: int) -> list[Proje
                 if mine.state is FacilityState.PLANNED:
                     out.extend(appraise_mine(model, investor, mine, year))
             continue
-        sites = [site for site in model.scenario_data.industrial_sites
-                 if investor.investor_kind != "incumbent" or site.region in investor.home_regions]
+        sites = list(model.scenario_data.industrial_sites)
         if sites:
             out.extend(appraise_stage(model, investor, stage, sites, year, prices))
     return out

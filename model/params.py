@@ -118,9 +118,7 @@ def _p(**kw: Any) -> Parameter:
     return Parameter(**kw)
 
 
-_ISSUE_CHAIN = "rare-earth chain and investment (issue #4)"
 _ISSUE_FREIGHT = "freight network (issue #5)"
-_ISSUE_THREATS = "threats and backups (issue #6)"
 
 PARAMETERS: dict[str, Parameter] = {
     p.name: p
@@ -240,24 +238,23 @@ PARAMETERS: dict[str, Parameter] = {
            description="Real discount rate investors use in NPV (real WACC).",
            source="facts.yaml macro.real_discount_rate_industry: 0.10, range 0.06-0.16 "
                   "(assumption under high key rates)",
-           confidence="low", effect=_ISSUE_CHAIN),
+           confidence="low"),
         _p(name="processing_subsidy_share", kind=float, default=0.0, bounds=(0.0, 0.5),
            unit="share of capex", group="economy and policy",
            description="Share of a rare-earth processing plant's capital cost paid by the state.",
-           source="assumption — 0 = no dedicated support in the base year", confidence="medium",
-           effect=_ISSUE_CHAIN),
+           source="assumption — 0 = no dedicated support in the base year", confidence="medium"),
         _p(name="world_price_index", kind=float, default=1.0, bounds=(0.3, 3.0), unit="index",
            group="economy and policy",
            description="World rare-earth prices by stage relative to 2024 levels (1 = today).",
            source="facts.yaml ree.prices: NdPr oxide ranged ~48-125 USD/kg in 2020-2026, "
                   "i.e. about 0.5-2.3x its 2024 level",
-           confidence="medium", effect=_ISSUE_CHAIN),
+           confidence="medium"),
         _p(name="planning_mode", kind=str, default="market", choices=("market", "coordinated"),
            unit="", group="economy and policy",
            description="market: firms decide alone, the state only announces programmes; "
                        "coordinated: the planner sequences hydro, links and support with demand.",
            source="seed: 'a unified system of strategic planning'; default = today's practice",
-           confidence="medium", effect=_ISSUE_CHAIN),
+           confidence="medium"),
         _p(name="gdp_growth_per_year", kind=float, default=0.015, bounds=(-0.05, 0.08),
            unit="1/yr", group="economy and policy",
            description="Real growth of the economy outside the modelled facilities (each "
@@ -292,6 +289,19 @@ PARAMETERS: dict[str, Parameter] = {
            source="assumption — of the order of the discounts on Russian commodity exports "
                   "since 2022 (e.g. Urals crude ~15-20% below Brent in 2023)",
            confidence="low"),
+        _p(name="home_region_advantage", kind=float, default=0.03, bounds=(0.0, 0.2),
+           unit="1/yr", group="rare earths",
+           description="Extra return an investor asks for a plant outside the regions where it "
+                       "already operates (no staff, suppliers or permits there yet).",
+           source="assumption — brownfield sites are cheaper and surer than greenfield ones; "
+                  "3 points of return is of the order of the hurdle gaps between investors",
+           confidence="low"),
+        _p(name="max_projects_per_year", kind=int, default=2, bounds=(1, 20),
+           unit="projects/yr", group="rare earths",
+           description="Most new projects one investor starts in a year (its organisation, "
+                       "engineering and permitting capacity).",
+           source="assumption — even large firms start a few greenfield plants a year",
+           confidence="low"),
         _p(name="plant_life_years", kind=int, default=20, bounds=(5, 40), unit="years",
            group="rare earths",
            description="Life over which investors value a plant or mine (NPV horizon).",
@@ -322,17 +332,68 @@ PARAMETERS: dict[str, Parameter] = {
         _p(name="threat_intensity", kind=float, default=1.0, bounds=(0.0, 5.0), unit="index",
            group="threats",
            description="Western threat level (1 = the 2024-2025 level, 0 = none).",
-           source="facts.yaml threats.default_intensity.west (assumption)", confidence="low",
-           effect=_ISSUE_THREATS),
+           source="facts.yaml threats.default_intensity.west (assumption)", confidence="low"),
         _p(name="threat_intensity_east", kind=float, default=0.0, bounds=(0.0, 5.0), unit="index",
            group="threats",
            description="Eastern threat level (0 = none, as in the base year).",
-           source="facts.yaml threats.default_intensity.east (assumption)", confidence="medium",
-           effect=_ISSUE_THREATS),
+           source="facts.yaml threats.default_intensity.east (assumption)", confidence="medium"),
         _p(name="backups_allowed", kind=bool, default=True, unit="", group="threats",
            description="Whether exposed incumbents may build backup capacity in Siberia.",
            source="seed: 'backup production facilities ... in Siberian regions'",
-           confidence="medium", effect=_ISSUE_THREATS),
+           confidence="medium"),
+        _p(name="hit_probability_at_front", kind=float, default=0.01, bounds=(0.0, 0.1),
+           unit="1/month", group="threats",
+           description="Monthly probability that a facility at the frontier is hit, at "
+                       "intensity 1; it falls with distance (the range scales).",
+           source="facts.yaml threats.monthly_hit_probability_at_front: 0.01 (assumption — "
+                  "order of magnitude for a large industrial site within 500 km of the front, "
+                  "2024-2025)",
+           confidence="low"),
+        _p(name="threat_range_west_km", kind=float, default=700.0, bounds=(100.0, 4000.0),
+           unit="km", group="threats",
+           description="Distance over which the western hazard falls by a factor e "
+                       "(exponential decay from the front line).",
+           source="facts.yaml threats.western_strike_ranges_km: most strikes 0-1,000 km, "
+                  "refinery strikes at 1,200-2,000 km, rare beyond (Irkutsk airbase, ~4,000 km, "
+                  "June 2025); 700 km puts the hazard at 1,000 km at a quarter of the front's, "
+                  "at 2,000 km at 6%, at 4,000 km at 0.3% (assumption)",
+           confidence="low"),
+        _p(name="threat_range_east_km", kind=float, default=800.0, bounds=(100.0, 4000.0),
+           unit="km", group="threats",
+           description="Distance over which the eastern hazard falls by a factor e from the "
+                       "Pacific coast and the land border east of Baikal.",
+           source="facts.yaml threats.eastern_reference.strike_range_km: 1,600-2,500 km "
+                  "(published cruise-missile ranges, assumption, low); 800 km puts the hazard at "
+                  "2,000 km at 8% of the coast's (assumption)",
+           confidence="low"),
+        _p(name="disruption_median_months", kind=float, default=2.0, bounds=(0.25, 12.0),
+           unit="months", group="threats",
+           description="Median time a hit facility stays offline (lognormal; 5-95% range "
+                       "about a sixth to six times the median).",
+           source="facts.yaml threats.damage.offline_months: median 2, range 0.25-12 "
+                  "(assumption — refinery strikes 2024-2025 took units offline for weeks to "
+                  "months)",
+           confidence="low"),
+        _p(name="capital_destroyed_max_share", kind=float, default=0.3, bounds=(0.0, 1.0),
+           unit="share", group="threats",
+           description="A hit destroys a share of the facility's capital drawn uniformly "
+                       "between 0.02 and this value.",
+           source="facts.yaml threats.damage.capital_destroyed_share: 0.02-0.3 (assumption)",
+           confidence="low"),
+        _p(name="backup_hazard_threshold", kind=float, default=0.002, bounds=(0.0, 0.1),
+           unit="1/month", group="threats",
+           description="Monthly hit probability above which an incumbent builds a standby "
+                       "backup of a plant in Siberia (when backups are allowed).",
+           source="assumption — a fifth of the front's hazard: about 1,100 km from the front at "
+                  "today's intensity (Moscow region and the Volga refineries)",
+           confidence="low"),
+        _p(name="backup_cost_premium", kind=float, default=0.8, bounds=(0.1, 1.5),
+           unit="share of capex", group="threats",
+           description="A standby backup plant costs this share of a new plant's capital "
+                       "(plus standby upkeep of 2% of that capital a year).",
+           source="facts.yaml threats.backup_cost_premium: 0.8 (assumption); upkeep 2%/yr: "
+                  "assumption — mothballed plants keep staff, heating and maintenance",
+           confidence="low"),
         # --- transport --------------------------------------------------------------------
         _p(name="nsr_rail_link_year", kind=int, default=0, bounds=(2026, 2050), special={0: "never"},
            unit="year", group="transport",

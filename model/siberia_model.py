@@ -45,6 +45,7 @@ from model.indicators import model_reporters
 from model.params import Params
 from model.power_system import PowerSystem
 from model.scenario import Scenario, load_scenario
+from model.threats import ThreatSystem
 
 
 def atlas_inputs(scenario: Scenario) -> AtlasInputs:
@@ -106,6 +107,7 @@ class SiberiaModel(mesa.Model):
         self.chain: ChainSystem | None = (ChainSystem(self) if self.scenario_data.stages
                                           and self.power is not None else None)
         self._forecast: dict[int, np.ndarray] = {}
+        self.threats = ThreatSystem(self)
         self.datacollector = mesa.DataCollector(model_reporters=model_reporters(self))
         self.running = True
 
@@ -219,6 +221,8 @@ class SiberiaModel(mesa.Model):
             if facility.power_node is None and getattr(self, "power", None) is not None:
                 facility.power_node = self.power.region_node[facility.region]
             self.processing_plants.append(facility)
+        if getattr(self, "threats", None) is not None:
+            self.threats.add(facility)
 
     def region_is_siberian(self, region: str) -> bool:
         return self._region_siberian.get(region, False)
@@ -301,6 +305,7 @@ class SiberiaModel(mesa.Model):
         if self.chain is not None:
             for investor in self.investors.shuffle():
                 investor.invest(year)
+            self.threats.plan_backups(year)
             self.chain.clear_labour_market()
         if self.power is not None:
             self.planner.plan_thermal(year)
@@ -351,4 +356,5 @@ class SiberiaModel(mesa.Model):
         return sorted(out)
 
     def apply_threats(self) -> None:
-        """Phase 5 — threats. Empty until issue #6: hazard draws, disruptions, backups."""
+        """Phase 5 — threats: hits drawn per facility from its own stream, disruptions, losses."""
+        self.threats.apply()

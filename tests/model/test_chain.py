@@ -9,7 +9,7 @@ import pytest
 
 from agents import FacilityState
 from model import SiberiaModel
-from model.investment import _ramp_months, appraise_stage, npv
+from model.investment import _ramp_months, appraise_stage, npv, site_risk_premium
 
 from .test_power_claims import SEEDS, significant
 
@@ -95,8 +95,12 @@ def test_the_expected_power_price_enters_the_npv():
             loss = 10.0 * row.energy_mwh_per_t * a.size_t_per_year * (1 - 0.25)
             # (less the output a first plant loses while it ramps up)
             ramp = loss * 0.35 * _ramp_months(m, "metals") / 12.0
-            expected = npv(0.0, a.lead_years, loss, m.params.plant_life_years,
-                           m.params.discount_rate + investor.hurdle_premium, ramp)
+            site = sites[0]
+            rate = (m.params.discount_rate + investor.hurdle_premium
+                    + site_risk_premium(m, site.lat, site.lon)
+                    + (0.0 if site.region in investor.home_regions
+                       else m.params.home_region_advantage))
+            expected = npv(0.0, a.lead_years, loss, m.params.plant_life_years, rate, ramp)
             assert a.npv_usd - b.npv_usd == pytest.approx(expected, rel=1e-6)
         else:
             assert a.npv_usd == b.npv_usd
