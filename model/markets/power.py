@@ -123,16 +123,28 @@ def _quiet_highs() -> highspy.Highs:
 
 
 class PowerMarket:
-    """Clears months of one network. Holds a HiGHS instance, cleared before every solve."""
+    """Clears months of one network with one HiGHS instance.
 
-    def __init__(self, network: PowerNetwork):
+    By default every month is solved from scratch (the model is cleared and passed again), so
+    prices depend only on the month's inputs. ``warm_start`` passes the LP once and then only
+    changes costs and bounds, starting from the previous basis: about half the solve time, but
+    degenerate months then get other optimal duals (measured on two full runs with an AI boom:
+    4-7% of node-months differ, by up to ~990 USD/MWh where load is shed), so it stays off until
+    the tie-break makes the duals unique (issue #9).
+    """
+
+    def __init__(self, network: PowerNetwork, warm_start: bool = False):
         self.network = network
+        self.warm_start = warm_start
+        self._passed = False
         self._highs = _quiet_highs()
         self._highs.setOptionValue("threads", 1)
         self._highs.setOptionValue("solver", "simplex")
         self._highs.setOptionValue("presolve", "off")  # tiny LPs: presolve costs more than it saves
         self._layout()
         self._matrix = self._build_matrix()
+        self._col_idx = np.arange(self.num_col, dtype=np.int32)
+        self._row_idx = np.arange(self.num_row, dtype=np.int32)
 
     # --- layout: column blocks and row blocks ---------------------------------------------
     def _layout(self) -> None:
@@ -225,6 +237,21 @@ class PowerMarket:
         row_lower = np.concatenate([demand, water])
         row_upper = row_lower.copy()
 
+        hs = self._highs
+        if self._passed:
+            # hot start: the same matrix, new costs and bounds; HiGHS starts from last basis
+            hs.changeColsCost(self.num_col, self._col_idx, cost)
+            hs.changeColsBounds(self.num_col, self._col_idx, lower, upper)
+            hs.changeRowsBounds(self.num_row, self._row_idx, row_lower, row_upper)
+        else:
+            self._pass(cost, lower, upper, row_lower, row_upper)
+        hs.run()
+        status = hs.modelStatusToString(hs.getModelStatus())
+        if status != "Optimal":
+            raise RuntimeError(f"power market LP not solved: {status}")
+        return self._result(x, status, block_hours, scale)
+
+    def _pass(self, cost, lower, upper, row_lower, row_upper) -> None:
         lp = highspy.HighsLp()
         lp.num_col_ = self.num_col
         lp.num_row_ = self.num_row
@@ -238,12 +265,17 @@ class PowerMarket:
         lp.a_matrix_.index_ = self._matrix.indices
         lp.a_matrix_.value_ = self._matrix.data
         hs = self._highs
-        hs.clearModel()  # nothing of the previous month (basis, solution) survives
+        hs.clearModel()
         hs.passModel(lp)
-        hs.run()
-        status = hs.modelStatusToString(hs.getModelStatus())
-        if status != "Optimal":
-            raise RuntimeError(f"power market LP not solved: {status}")
+        self._passed = self.warm_start
+
+    def _result(self, x: MonthInputs, status: str, block_hours: np.ndarray,
+                scale: float) -> MonthResult:
+        net = self.network
+        s = net.shape
+        N, L, G, H, K, B = (s[k] for k in "NLGHKB")
+        c = self._cols
+        hs = self._highs
         sol = hs.getSolution()
         col = np.asarray(sol.col_value)
         dual = np.asarray(sol.row_dual)

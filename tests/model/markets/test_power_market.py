@@ -165,3 +165,20 @@ def test_random_systems_balance_every_node_with_finite_non_negative_prices(data)
     water_in = x.hydro_storage_start_mwh + x.hydro_inflow_mwh
     assert np.allclose(r.hydro_mwh + r.spill_mwh + r.storage_end_mwh, water_in, rtol=1e-6,
                        atol=1e-3)
+
+
+def test_a_warm_started_market_clears_the_same_optimum():
+    """Warm start (off by default) reaches the same least cost; only degenerate duals may differ."""
+    from model import SiberiaModel
+    from model.markets.power import PowerMarket
+
+    m = SiberiaModel(rng=1, horizon_years=1)
+    inputs = []
+    orig = m.power.market.clear
+    m.power.market.clear = lambda x: inputs.append(x) or orig(x)
+    while m.running:
+        m.step()
+    fresh, warm = PowerMarket(m.power.network), PowerMarket(m.power.network, warm_start=True)
+    for x in inputs:
+        a, b = fresh.clear(x), warm.clear(x)
+        assert b.cost_usd == pytest.approx(a.cost_usd, rel=1e-7, abs=1e-3)
