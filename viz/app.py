@@ -1,4 +1,5 @@
-"""The Solara app: the map of Siberia, the date, step / play / reset, controls from the catalogue.
+"""The Solara app: the map of Siberia, the date, step / play / reset, controls from the catalogue,
+plots of indicators from the registry, a facility inspector and the sources of the inputs.
 
 Started by ``make run`` and ``siberia app`` (``solara run viz.app``). Mesa's ``SolaraViz`` gives
 the controls; the map is our own component: its static layers (land, rivers, railways, the NSR)
@@ -18,7 +19,15 @@ from mesa.visualization.utils import update_counter
 
 from model import PARAMETERS, SiberiaModel, available_scenarios, load_scenario
 from model.params import Parameter
-from viz.atlas_map import DEPOSIT, PROJ, STATION_COLOURS, draw_base, legend
+from viz.atlas_map import (
+    DEPOSIT,
+    PLANT_MARKER,
+    PROJ,
+    STAGE_COLOURS,
+    STATION_COLOURS,
+    draw_base,
+    legend,
+)
 
 STATE_EDGE = {"planned": "none", "building": "#f2c94c", "operating": "white",
               "disrupted": "#d62728", "retired": "#777777", "depleted": "#777777"}
@@ -75,6 +84,8 @@ def map_figure(model: SiberiaModel) -> Figure:
          lambda a: a.capacity_mw),
         (model.planned_hydro, "o", lambda a: STATION_COLOURS["hydro"], lambda a: a.capacity_mw),
         (model.mines, "^", lambda a: DEPOSIT, lambda a: 2000.0),
+        (model.processing_plants, PLANT_MARKER, lambda a: STAGE_COLOURS.get(a.stage, "k"),
+         lambda a: 1500.0 + a.capacity_t_per_year / 2),
     ):
         if not len(agents):
             continue
@@ -111,11 +122,87 @@ def DateView(model: SiberiaModel):
                 f"{model.horizon_months} months simulated", style={"padding": "0 12px"})
 
 
+# the default plots: each a title and the indicators drawn together (same unit)
+DEFAULT_PLOTS = (
+    ("Power price (USD/MWh)", ("power_price_siberia_usd_per_mwh", "power_price_europe_usd_per_mwh")),
+    ("Import bill and exports (USD/yr)", ("import_bill_usd", "export_revenue_usd")),
+    ("Processing capacity (t/yr)", ("capacity_separation_tpa", "capacity_metals_tpa",
+                                    "capacity_magnets_tpa")),
+    ("Import substitution (share)", ("import_substitution_share_first_tiers",
+                                     "siberia_processing_share")),
+    ("Disruption losses (USD/yr)", ("disruption_loss_usd",)),
+)
+
+
+def indicator_figure(model: SiberiaModel, title: str, names: tuple[str, ...]) -> Figure:
+    """Monthly series of some indicators, by simulated date."""
+    df = model.datacollector.get_model_vars_dataframe()
+    fig = Figure(figsize=(5.2, 2.6), dpi=90)
+    ax = fig.add_axes((0.14, 0.2, 0.83, 0.68))
+    if len(df):
+        t = df["year"] + (df["month"] - 0.5) / 12.0
+        for name in names:
+            if name in df:
+                ax.plot(t, df[name], lw=1.4, label=name)
+        ax.legend(fontsize=6, loc="best")
+    ax.set_title(title, fontsize=9)
+    ax.tick_params(labelsize=7)
+    return fig
+
+
+@solara.component
+def PlotsView(model: SiberiaModel):
+    """The default plots, and one more of any indicator picked from the registry."""
+    update_counter.get()
+    from model.indicators import columns
+
+    extra, set_extra = solara.use_state("ai_load_mw")
+    with solara.Column():
+        with solara.Row(style={"flex-wrap": "wrap"}):
+            for title, names in DEFAULT_PLOTS:
+                solara.FigureMatplotlib(indicator_figure(model, title, names), format="png",
+                                        dependencies=[update_counter.value, title])
+        options = [c for c in columns(model) if c not in ("year", "month")]
+        solara.Select(label="another indicator", value=extra, values=options,
+                      on_value=set_extra)
+        solara.FigureMatplotlib(indicator_figure(model, extra, (extra,)), format="png",
+                                dependencies=[update_counter.value, extra])
+
+
+@solara.component
+def InspectorView(model: SiberiaModel):
+    """Pick a facility: its state now (scenario id, kind, state, capacity, output, source)."""
+    update_counter.get()
+    ids = sorted(model.facilities)
+    chosen, set_chosen = solara.use_state("smz_separation" if "smz_separation" in ids else ids[0])
+    solara.Select(label="facility", value=chosen, values=ids, on_value=set_chosen)
+    facility = model.facilities.get(chosen)
+    if facility is not None:
+        rows = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in facility.describe().items())
+        solara.HTML(tag="table", unsafe_innerHTML=rows, attributes={"id": "siberia-inspector"},
+                    style={"font-size": "12px"})
+
+
+@solara.component
+def InputsView(model: SiberiaModel):
+    """Every parameter's value, unit, source and confidence: users must see the weak inputs."""
+    rows = []
+    for name, p in PARAMETERS.items():
+        value = getattr(model.params, name)
+        weak = ' style="color:#b00"' if p.confidence == "low" else ""
+        rows.append(f"<tr><td>{name}</td><td>{value} {p.unit}</td><td{weak}>{p.confidence}</td>"
+                    f"<td>{p.source}</td></tr>")
+    solara.HTML(tag="table", unsafe_innerHTML="<tr><th>parameter</th><th>value</th>"
+                "<th>confidence</th><th>source</th></tr>" + "".join(rows),
+                attributes={"id": "siberia-inputs"}, style={"font-size": "11px"})
+
+
 def make_page() -> solara.component:
     model = SiberiaModel()
     return SolaraViz(
         model,
-        components=[(DateView, 0), (MapView, 0)],
+        components=[(DateView, 0), (MapView, 0), (PlotsView, 1), (InspectorView, 2),
+                    (InputsView, 3)],
         model_params=model_params(),
         name="Siberia: industrial development 2025-2050",
         play_interval=300,

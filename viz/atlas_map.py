@@ -31,6 +31,8 @@ RAIL = "#3a3a3a"
 NSR = "#1f4e9a"
 STATION_COLOURS = {"hydro": "#1f77b4", "coal": "#4d4d4d", "gas": "#e08a1e", "nuclear": "#8e44ad"}
 DEPOSIT = "#b0308a"
+STAGE_COLOURS = {"separation": "#2ca02c", "metals": "#17becf", "magnets": "#d4a017"}
+PLANT_MARKER = "s"
 ATTRIBUTION = ("Boundaries: © OpenStreetMap contributors (ODbL 1.0) via geoBoundaries; "
                "rivers and lakes: Natural Earth")
 
@@ -170,6 +172,12 @@ def legend(ax: plt.Axes) -> None:
         Line2D([], [], marker="o", ls="", color=STATION_COLOURS["coal"], label="coal station"),
         Line2D([], [], marker="o", ls="", color=STATION_COLOURS["gas"], label="gas station"),
         Line2D([], [], marker="^", ls="", color=DEPOSIT, label="rare-earth deposit"),
+        *[Line2D([], [], marker=PLANT_MARKER, ls="", color=c, label=f"{stage} plant")
+          for stage, c in STAGE_COLOURS.items()],
+        Line2D([], [], marker="o", ls="", mfc="none", mec="#d62728", mew=1.5,
+               label="disrupted (red edge)"),
+        Line2D([], [], marker="o", ls="", mfc="none", mec="#f2c94c", mew=1.5,
+               label="building (yellow edge)"),
     ]
     ax.legend(handles=handles, loc="lower left", fontsize=6.5, frameon=True, framealpha=0.9,
               ncol=2)

@@ -3,7 +3,7 @@
 import pytest
 
 from model import PARAMETERS, SiberiaModel, available_scenarios
-from viz.app import control_for, map_figure, model_params
+from viz.app import DEFAULT_PLOTS, control_for, indicator_figure, map_figure, model_params
 
 
 def test_every_catalogue_parameter_has_a_control_with_a_valid_default():
@@ -31,7 +31,8 @@ def test_the_map_draws_every_station_and_deposit(scenario):
     fig = map_figure(m)
     ax = fig.axes[0]
     points = sum(len(c.get_offsets()) for c in ax.collections)
-    assert points == len(m.power_stations) + len(m.planned_hydro) + len(m.mines)
+    assert points == (len(m.power_stations) + len(m.planned_hydro) + len(m.mines)
+                      + len(m.processing_plants))
     assert len(ax.images) == 1  # the static layers are one cached image
 
 
@@ -41,3 +42,16 @@ def test_the_server_contacts_no_other_host():
     assert app_env()["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
     cmd = solara_command("127.0.0.1", 8765)
     assert "--no-check-version" in cmd and cmd[cmd.index("--host") + 1] == "127.0.0.1"
+
+
+def test_the_default_plots_draw_registry_indicators_as_they_are_collected():
+    from model.indicators import columns
+
+    m = SiberiaModel(rng=1, horizon_years=1)
+    for _ in range(3):
+        m.step()
+    names = set(columns(m))
+    for title, series in DEFAULT_PLOTS:
+        assert set(series) <= names, (title, set(series) - names)
+        ax = indicator_figure(m, title, series).axes[0]
+        assert [len(line.get_xdata()) for line in ax.lines] == [3] * len(series)
