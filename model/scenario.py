@@ -132,16 +132,51 @@ class PlannedHydroRow(_Located):
     storage_twh: float | None = Field(default=None, ge=0)
 
 
+FreightMode = Literal["rail", "river", "sea", "road"]
+
+
+def _months(v: list[int] | None) -> list[int] | None:
+    """Open months: calendar months 1..12, each once, at least one."""
+    if v is None:
+        return v
+    bad = [m for m in v if not 1 <= m <= 12]
+    if bad:
+        raise ValueError(f"month {bad[0]} is not a calendar month 1..12")
+    if len(set(v)) != len(v) or not v:
+        raise ValueError(f"months must be distinct and at least one, got {v}")
+    return v
+
+
+class RouteSection(BaseModel):
+    """Part of a route, from a named waypoint to the next section or the route's end, whose
+    navigation season or capacity differs from the route's (rivers freeze later upstream)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    from_waypoint: str  # a name in the route's waypoint_names
+    navigation_months: list[int] | None = None  # None: the route's
+    capacity_mt_per_year: float | None = Field(default=None, ge=0)  # None: the route's
+
+    _check_months = field_validator("navigation_months")(_months)
+
+
 class RouteRow(_Row):
     id: str
     name: str
-    mode: Literal["rail", "river", "sea", "road"]
+    mode: FreightMode
     status: Literal["operating", "planned"]
     opens_year: int | None = None
     waypoints: list[LatLon] = Field(min_length=2)
     waypoint_names: list[str] | None = None
     length_km: float | None = Field(default=None, gt=0)
     capacity_mt_per_year: float | None = Field(default=None, ge=0)
+    # freight (issue 5): months open today (1..12; None = all year; river routes must say),
+    # sections with their own season or capacity, and a cost overriding the mode's
+    navigation_months: list[int] | None = None
+    sections: list[RouteSection] | None = None
+    cost_usd_per_tkm: float | None = Field(default=None, ge=0)
+
+    _check_months = field_validator("navigation_months")(_months)
 
     @field_validator("waypoints")
     @classmethod
@@ -150,6 +185,40 @@ class RouteRow(_Row):
             if not (-90 <= lat <= 90 and -180 <= lon <= 180):
                 raise ValueError(f"waypoint ({lat}, {lon}) is not (lat, lon) in degrees")
         return v
+
+
+class FreightModeRow(_Row):
+    """Defaults of a freight mode: cost, capacity where a route gives none, circuity, transfer."""
+
+    mode: FreightMode
+    cost_usd_per_tkm: float = Field(gt=0)  # shipper's all-in cost
+    default_capacity_t_per_month: float = Field(gt=0)  # each direction of a link
+    circuity: float = Field(ge=1, le=3)  # route length / great-circle length between waypoints
+    transfer_cost_usd_per_t: float = Field(ge=0)  # moving cargo onto this mode at a transfer node
+
+
+class BackgroundFreightRow(_Row):
+    """An observed corridor flow outside the chain (coal, containers, LNG …), per year.
+
+    ``origin``/``destination``: a [[ports]] id, or a place name with its ``*_lat``/``*_lon``;
+    ``destination`` may list several port ids (delivered at the cheapest, e.g. any Pacific port).
+    """
+
+    id: str
+    name: str
+    cargo: str
+    origin: str
+    origin_lat: float | None = Field(default=None, ge=-90, le=90)
+    origin_lon: float | None = Field(default=None, ge=-180, le=180)
+    destination: str | list[str]
+    destination_lat: float | None = Field(default=None, ge=-90, le=90)
+    destination_lon: float | None = Field(default=None, ge=-180, le=180)
+    volume_t_per_year: float = Field(ge=0)
+    base_year: int = Field(ge=1990, le=2100)  # the year of volume_t_per_year
+    growth_per_year: float = Field(default=0.0, ge=-0.2, le=0.3)
+    modes: list[FreightMode] = Field(default_factory=lambda: ["rail", "river", "sea", "road"],
+                                     min_length=1)  # the modes it uses today
+    can_shift_to_water: bool = False  # may also take river and sea when open and cheaper
 
 
 class ShipyardRow(_Located):
@@ -383,6 +452,8 @@ TABLES: dict[str, tuple[type[_Row], str]] = {
     "demand_tiers": (DemandTierRow, "id"),
     "export_streams": (ExportStreamRow, "id"),
     "world_price_paths": (WorldPricePathRow, "stage"),
+    "freight_modes": (FreightModeRow, "mode"),
+    "background_freight": (BackgroundFreightRow, "id"),
 }
 
 
@@ -417,6 +488,8 @@ class ScenarioFile(BaseModel):
     demand_tiers: list[DemandTierRow] = Field(default_factory=list)
     export_streams: list[ExportStreamRow] = Field(default_factory=list)
     world_price_paths: list[WorldPricePathRow] = Field(default_factory=list)
+    freight_modes: list[FreightModeRow] = Field(default_factory=list)
+    background_freight: list[BackgroundFreightRow] = Field(default_factory=list)
 
 
 class Scenario(BaseModel):
@@ -452,6 +525,8 @@ class Scenario(BaseModel):
     demand_tiers: list[DemandTierRow]
     export_streams: list[ExportStreamRow]
     world_price_paths: list[WorldPricePathRow]
+    freight_modes: list[FreightModeRow]
+    background_freight: list[BackgroundFreightRow]
 
     def resolved_params(self, **overrides: Any) -> Params:
         """Catalogue defaults, then this scenario's overrides, then the caller's."""
@@ -626,6 +701,7 @@ def _check_references(s: Scenario) -> None:
                 )
     _check_power(s)
     _check_chain(s)
+    _check_freight(s)
     cities = {c.name for c in s.cities}
     for r in s.regions:
         if r.capital not in cities:
@@ -722,6 +798,50 @@ def _check_chain(s: Scenario) -> None:
             for row in getattr(s, table):
                 if row.power_node is not None:
                     known(table, row.id, "power_node", row.power_node, nodes)
+
+
+def _check_freight(s: Scenario) -> None:
+    """Routes' sections name their waypoints; river routes have seasons; every route's mode has a
+    [[freight_modes]] row (when the table is given); background flows name known ports."""
+    where = f"{s.path}:"
+    for r in s.routes:
+        names = r.waypoint_names or []
+        if names and len(names) != len(r.waypoints):
+            raise ScenarioError(f"{where} [[routes]] {r.id!r} field 'waypoint_names': "
+                                f"{len(names)} names for {len(r.waypoints)} waypoints")
+        for sec in r.sections or []:
+            if sec.from_waypoint not in names:
+                raise ScenarioError(f"{where} [[routes]] {r.id!r} field 'sections': unknown "
+                                    f"waypoint {sec.from_waypoint!r}{closest(sec.from_waypoint, names)}"
+                                    f"; valid: the route's waypoint_names")
+        if s.freight_modes and r.mode == "river" and r.navigation_months is None:
+            raise ScenarioError(f"{where} [[routes]] {r.id!r} field 'navigation_months': a river "
+                                f"route needs its navigation months (1..12)")
+    if s.freight_modes:
+        have = [m.mode for m in s.freight_modes]
+        for r in s.routes:
+            if r.mode not in have:
+                raise ScenarioError(f"{where} [[routes]] {r.id!r} field 'mode': {r.mode!r} has no "
+                                    f"[[freight_modes]] row; rows: {', '.join(have)}")
+    ports = [p.id for p in s.ports]
+    for b in s.background_freight:
+        for end in ("origin", "destination"):
+            value = getattr(b, end)
+            lat, lon = getattr(b, f"{end}_lat"), getattr(b, f"{end}_lon")
+            if (lat is None) != (lon is None):
+                raise ScenarioError(f"{where} [[background_freight]] {b.id!r} field '{end}_lat': "
+                                    f"give both {end}_lat and {end}_lon, or neither")
+            if lat is not None:
+                if not isinstance(value, str):
+                    raise ScenarioError(f"{where} [[background_freight]] {b.id!r} field '{end}': "
+                                        f"a place with {end}_lat/{end}_lon is one name, not a list")
+                continue
+            for v in [value] if isinstance(value, str) else value:
+                if v not in ports:
+                    raise ScenarioError(
+                        f"{where} [[background_freight]] {b.id!r} field '{end}': unknown port "
+                        f"{v!r}{closest(v, ports)}; valid: a [[ports]] id, or a place name with "
+                        f"{end}_lat and {end}_lon")
 
 
 def load_scenario(ref: str | Path = "baseline") -> Scenario:
