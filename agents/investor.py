@@ -2,7 +2,8 @@
 
 Each January every investor (in an order drawn from the run's random stream) looks at the
 projects open to it — the stages it invests in, at every candidate site (outside its home
-regions it asks ``home_region_advantage`` more), in the stage's plant sizes, and the deposits it could develop — values each
+regions it asks ``home_region_advantage`` more), in the stage's plant sizes, and the deposits
+it could develop — values each
 with ``model.investment`` and builds the best by profitability index (NPV per dollar of
 capital) while the NPV is positive, its yearly budget — a cap on the year's capital outlay,
 each project spending its capital evenly over its lead time — lasts, and it has started fewer

@@ -39,7 +39,8 @@ HOURS_PER_YEAR = 8760.0
 # (Tax Code art. 284 as amended by Federal Law 176-FZ of 12 Jul 2024)
 PROFIT_TAX_FEDERAL = 0.08
 PROFIT_TAX_REGIONAL = 0.17
-# placeholder freight until the freight issue (#5) gives route costs: rail all-in tariff of
+# fallback freight where a scenario has no freight network (route costs come from
+# ``model/freight_system.py`` otherwise): rail all-in tariff of
 # facts.yaml transport.rail.shipper_all_in_rub_per_tkm_2024 (1.5 RUB/t-km, low) at 92.6 RUB/USD,
 # over great-circle distance x 1.3 circuity (assumption)
 FREIGHT_USD_PER_TKM = 1.5 / 92.6
@@ -122,7 +123,7 @@ class ChainSystem:
         self.cumulative_public_support_usd = 0.0
         self.cumulative_import_avoided_usd = 0.0  # tier values less tier imports, summed
         self.value_added_by_facility: dict[str, float] = {}  # last month, USD
-        self._site_freight: dict[str, tuple[float, float]] = {}
+        self._site_freight: dict[tuple[str, int], tuple[float, float]] = {}
 
     # --- sites (static per run) -------------------------------------------------------------
     def site_node_index(self, site) -> int:
@@ -132,13 +133,15 @@ class ChainSystem:
 
     def site_freight(self, site) -> tuple[float, float]:
         """(to the domestic market, from the border where imported feed enters), USD/t."""
-        cached = self._site_freight.get(site.id)
+        key = (site.id, self.model.calendar.year)
+        cached = self._site_freight.get(key)
         if cached is None:
             from model.investment import CHINA_BORDER
 
-            cached = (freight_cost_usd_per_t(site.lat, site.lon, *MOSCOW),
-                      freight_cost_usd_per_t(site.lat, site.lon, *CHINA_BORDER))
-            self._site_freight[site.id] = cached
+            freight = self.model.freight
+            cost = freight.cost_usd_per_t if freight is not None else freight_cost_usd_per_t
+            cached = (cost(site.lat, site.lon, *MOSCOW), cost(site.lat, site.lon, *CHINA_BORDER))
+            self._site_freight[key] = cached
         return cached
 
     # --- what the year and month look like ------------------------------------------------

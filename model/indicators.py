@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.freight_system import NSR_ROUTES
+
 if TYPE_CHECKING:
     from model.siberia_model import SiberiaModel
 
@@ -248,9 +250,22 @@ def _threats(fn: Callable[[SiberiaModel], float]) -> Callable[[SiberiaModel], fl
     return lambda m: float(fn(m)) if getattr(m, "threats", None) is not None else 0.0
 
 
+def _freight(fn: Callable[[SiberiaModel], float]) -> Callable[[SiberiaModel], float]:
+    return lambda m: float(fn(m)) if getattr(m, "freight", None) is not None \
+        and m.freight.last is not None else 0.0
+
+
+def _polygon_utilisation(m: SiberiaModel) -> float:
+    f = m.freight
+    links = np.concatenate([f.net.route_links(r) for r in ("trans_siberian", "bam")
+                            if r in f.net.route_ids])
+    util = f.last.link_utilisation[links]
+    util = util[f.last.link_open[links]]
+    return float(np.percentile(util, 90)) if util.size else 0.0
+
+
 _POWER = "power market (issue #3)"
 _CHAIN = "rare-earth chain, investors and regions (issue #4)"
-_FREIGHT = "freight (issue #5)"
 
 INDICATORS: dict[str, Indicator] = {
     i.name: i
@@ -366,12 +381,22 @@ INDICATORS: dict[str, Indicator] = {
                   compute=_ai_load),
         # --- freight ---
         Indicator("transsib_utilization", "share",
-                  "Trans-Siberian and BAM freight as a share of their capacity.", "freight",
-                  pending=_FREIGHT),
-        Indicator("nsr_volume_tpa", "t/yr", "Cargo on the Northern Sea Route.", "freight",
-                  pending=_FREIGHT),
-        Indicator("river_volume_tpa", "t/yr", "Cargo on the Ob, Yenisei and Lena waterways.",
-                  "freight", pending=_FREIGHT),
+                  "Trans-Siberian and BAM (the Eastern Polygon) freight as a share of their "
+                  "capacity: the 90th percentile of their links' utilisation this month.",
+                  "freight", compute=_freight(_polygon_utilisation)),
+        Indicator("nsr_volume_tpa", "t/yr", "Cargo delivered over the Northern Sea Route "
+                  "(annualised).", "freight",
+                  compute=_freight(lambda m: m.freight.last.tonnes_on_routes(NSR_ROUTES) * 12)),
+        Indicator("river_volume_tpa", "t/yr", "Cargo whose path used a river (annualised).",
+                  "freight",
+                  compute=_freight(lambda m: m.freight.last.tonnes_by_mode.get("river", 0.0) * 12)),
+        Indicator("freight_unmet_tpa", "t/yr",
+                  "Cargo not carried for lack of capacity this month (annualised).", "freight",
+                  compute=_freight(lambda m: m.freight.unmet_t * 12)),
+        Indicator("freight_waiting_t", "t", "Cargo waiting for a frozen route to open.",
+                  "freight", compute=_freight(lambda m: float(m.freight.waiting_t.sum()))),
+        Indicator("freight_capex_usd", "USD", "Shippers' capacity investment so far.", "freight",
+                  compute=_freight(lambda m: sum(s.capex_usd for s in m.shippers))),
         # --- threats ---
         Indicator("backup_facilities", "count",
                   "Backup plants in Siberia, built or under construction.", "threats",

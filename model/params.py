@@ -118,7 +118,6 @@ def _p(**kw: Any) -> Parameter:
     return Parameter(**kw)
 
 
-_ISSUE_FREIGHT = "freight network (issue #5)"
 
 PARAMETERS: dict[str, Parameter] = {
     p.name: p
@@ -401,14 +400,44 @@ PARAMETERS: dict[str, Parameter] = {
                        "(0 = never).",
            source="facts.yaml transport.planned_links: Northern Latitudinal Railway and "
                   "Bovanenkovo-Sabetta have no firm date; default = not built",
-           confidence="low", effect=_ISSUE_FREIGHT),
+           confidence="low"),
+        _p(name="icebreaker_support", kind=float, default=0.0, bounds=(0.0, 1.0), unit="0-1",
+           group="transport",
+           description="Icebreaker support on the Northern Sea Route: 0 = today's fleet (the "
+                       "navigation windows of the scenario), 1 = year-round navigation; in "
+                       "between, closed months open nearest the season first.",
+           source="assumption — Rosatom's fleet plans aim at year-round navigation on the whole "
+                  "route (facts.yaml transport.nsr); 0 is today",
+           confidence="low"),
+        _p(name="tariff_response", kind=float, default=0.5, bounds=(0.0, 3.0), unit="x",
+           group="transport",
+           description="How shippers raise tariffs as their lines fill: cost factor = 1 + this "
+                       "x (utilisation - 0.7) above 70% last year.",
+           source="assumption — scarcity pricing of rail and fleet capacity; RZD's tariffs are "
+                  "regulated, so the default is moderate",
+           confidence="low"),
+        _p(name="capacity_expansion_step", kind=float, default=0.05, bounds=(0.0, 0.3),
+           unit="share/yr", group="transport",
+           description="Capacity a shipper adds in a year when its lines ran above 90% "
+                       "(online after 3 years for rail, 2 for fleets).",
+           source="facts.yaml transport.rail.eastern_polygon: capacity 144 Mt (2021) -> 158 "
+                  "(2022) -> 173 (2023) -> 180 (2024), i.e. ~5-9%/yr with record investment",
+           confidence="medium"),
+        _p(name="river_vessels_per_year", kind=float, default=30.0, bounds=(0.0, 800.0),
+           unit="vessels/yr", group="transport",
+           description="River vessels Russia's yards deliver a year; a river fleet grows no "
+                       "faster (each vessel ~18 kt a season: a 3,000 t barge, 6 trips).",
+           source="facts.yaml transport.shipbuilding.russian_river_fleet_context: <=30 commercial "
+                  "units built a year vs ~800 needed; barge size: Krasnoyarsk yard's project 1960 "
+                  "3,000 t deck barges; 6 trips a season: assumption",
+           confidence="medium"),
         _p(name="river_development", kind=float, default=0.0, bounds=(0.0, 1.0), unit="0-1",
            group="transport",
            description="Development of the Ob, Yenisei and Lena waterways (0 = today, 1 = "
                        "longest seasons and largest capacity considered).",
            source="assumption — scale of the 2030 inland-waterway target (facts.yaml "
                   "transport.rivers: 200 Mt by 2030 vs ~105-116 Mt today)",
-           confidence="low", effect=_ISSUE_FREIGHT),
+           confidence="low"),
     ]
 }
 

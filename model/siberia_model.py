@@ -39,6 +39,7 @@ from agents.data_center import AIDeveloper, DataCenter
 from model.calendar import Calendar
 from model.chain import ChainSystem
 from model.errors import ScenarioError
+from model.freight_system import FreightSystem
 from model.geo import Atlas, AtlasInputs, build_atlas
 from model.geo.atlas import PortPoint, RouteLine
 from model.indicators import model_reporters
@@ -108,6 +109,8 @@ class SiberiaModel(mesa.Model):
                                           and self.power is not None else None)
         self._forecast: dict[int, np.ndarray] = {}
         self.threats = ThreatSystem(self)
+        self.freight: FreightSystem | None = (FreightSystem(self)
+                                              if self.scenario_data.freight_modes else None)
         self.datacollector = mesa.DataCollector(model_reporters=model_reporters(self))
         self.running = True
 
@@ -290,7 +293,9 @@ class SiberiaModel(mesa.Model):
             self.chain.run_month()
 
     def move_freight(self) -> None:
-        """Phase 3 — freight. Empty until issue #5: flows assigned to least-cost routes."""
+        """Phase 3 — freight: background flows and the chain's shipments on least-cost routes."""
+        if self.freight is not None:
+            self.freight.run_month()
 
     def invest(self) -> None:
         """Phase 4 — investment, each January: the planner's hydro programme, the AI developer's
@@ -300,6 +305,10 @@ class SiberiaModel(mesa.Model):
         if self.chain is not None:
             self._commission_chain(year)
         self.planner.plan_hydro(year)
+        if self.freight is not None:
+            vessels = [self.params.river_vessels_per_year]  # shared by the river fleets
+            for shipper in self.shippers:
+                shipper.decide(year, vessels)
         if self.power is not None:
             self.ai_developer.site_centres(year, self._ai_sites())
         if self.chain is not None:

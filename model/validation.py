@@ -90,6 +90,11 @@ def _siberia_ree_processing(base: BaseYear) -> float:
                      if m.region_is_siberian(p.region) and p.state.value == "operating"))
 
 
+def _freight(fn):
+    """A freight pattern: computed only when the scenario has a freight network."""
+    return lambda base: fn(base) if getattr(base.model, "freight", None) is not None else None
+
+
 # pattern id -> model value (a number, or a dict of named numbers for table-valued patterns)
 MODEL_VALUES: dict[str, Callable[[BaseYear], float | dict[str, float] | None]] = {
     "siberia_hydro_output": _power(_siberia_hydro_twh),
@@ -102,6 +107,9 @@ MODEL_VALUES: dict[str, Callable[[BaseYear], float | dict[str, float] | None]] =
                                / b.annual_mean("gdp_usd")),
     "ree_mine_output": _chain(lambda b: b.annual_mean("ree_mine_output_tpa")),
     "siberia_ree_processing": _chain(_siberia_ree_processing),
+    "nsr_cargo": _freight(lambda b: b.annual_mean("nsr_volume_tpa") / 1e6),
+    "eastern_polygon": _freight(lambda b: b.annual_mean("transsib_utilization")),
+    "inland_waterways": _freight(lambda b: b.annual_mean("river_volume_tpa") / 1e6),
 }
 
 

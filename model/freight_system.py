@@ -1,0 +1,188 @@
+"""Freight of a run: background flows and the chain's shipments over the network, each month.
+
+Glue between the Mesa world and the Mesa-free network (``model/markets/freight.py``), like
+``model/power_system.py`` for power (docs/ODD.md §7.4):
+
+- Each month the scenario's ``[[background_freight]]`` (grown from its base year) is assigned to
+  least-cost open paths with congestion; the rare-earth chain's shipments (mines → the nearest
+  domestic separation plant, else westwards; each plant's output → the domestic market) are
+  priced on the least-cost all-year routes (too small to load the links).
+  Cargo that cannot move because its route is frozen waits at its origin and moves when the
+  route opens (a seasonal stock); cargo that finds no spare capacity within 1.5 times its
+  uncongested cost is not carried that month (unmet demand, as the 70-100 Mt the Eastern Polygon
+  could not take in 2021-22).
+- Levers: ``nsr_rail_link_year`` opens the Bovanenkovo–Sabetta line (the NSR port of Sabetta
+  joined to the railways); ``river_development`` and ``icebreaker_support`` lengthen seasons.
+- Shippers (``agents/shipper.py``) set tariffs (a cost factor on their links) and expand capacity
+  (a capacity factor) each January from last year's utilisation.
+- ``cost_usd_per_t`` gives investors route costs between two points (links open all year), in
+  place of the chain's distance-based placeholder.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from agents.facility import FacilityState
+from model.markets.freight import (
+    Assignment,
+    Flows,
+    background_flows,
+    link_open,
+    network_from_scenario,
+)
+
+if TYPE_CHECKING:
+    from model.siberia_model import SiberiaModel
+
+NSR_ROUTES = ("nsr_lane", "nsr_ob_bay", "nsr_yenisei_gulf")
+NSR_RAIL_LINK_ROUTE = "obskaya_sabetta"
+MAX_COST_RATIO = 1.5  # a shipper queues rather than detour at more than 1.5x the usual cost
+MOSCOW = (55.756, 37.617)
+ACCESS_USD_PER_TKM = 0.0432  # road haul to the nearest network node (freight_modes road row)
+
+
+class FreightSystem:
+    def __init__(self, model: SiberiaModel):
+        self.model = model
+        s = model.scenario_data
+        self.net = network_from_scenario(s)
+        self.rows = list(s.background_freight)
+        # where each background flow starts and ends never changes: place it once
+        self._bg = background_flows(self.net, self.rows, model.calendar.start_year)
+        self._bg_base_t = np.array([r.volume_t_per_year for r in self.rows])
+        self._bg_growth = np.array([r.growth_per_year for r in self.rows])
+        self._bg_base_year = np.array([r.base_year for r in self.rows])
+        L = self.net.n_links
+        self.capacity_factor = np.ones(L)
+        self.cost_factor = np.ones(L)
+        self.waiting_t: np.ndarray | None = None  # per background row, frozen-route stock
+        self.last: Assignment | None = None
+        self.unmet_t = 0.0  # this month, not carried for lack of capacity
+        self.chain_tonnes = 0.0
+        self.chain_cost_usd = 0.0
+        self.utilisation_by_year: dict[int, list[np.ndarray]] = {}
+        self._costs: dict[tuple[int, int], np.ndarray] = {}  # (year, source node) -> costs
+        self._nodes: dict[tuple[float, float], int] = {}
+        self._graphs: dict[int, csr_matrix] = {}  # year -> all-year links at this year's tariffs
+        p = model.params
+        self.opens_year = {NSR_RAIL_LINK_ROUTE: p.nsr_rail_link_year or None}
+        self.moscow_node = self.net.nearest_node(*MOSCOW)
+
+    # --- route costs for investors ------------------------------------------------------------
+    def cost_usd_per_t(self, lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+        """Cost of moving a tonne between two points on links open all year (road access to
+        the nearest nodes included); NaN-free: falls back to road distance if unconnected."""
+        year = self.model.calendar.year
+        a, b = self._node(lat1, lon1), self._node(lat2, lon2)
+        access = (_km(lat1, lon1, self.net.node_lat[a], self.net.node_lon[a])
+                  + _km(lat2, lon2, self.net.node_lat[b], self.net.node_lon[b])) \
+            * ACCESS_USD_PER_TKM
+        # every segment runs both ways at the same cost: a row from either end serves; rows
+        # are computed from the destination (the market, the border: shared by many sites)
+        if (year, a) in self._costs:
+            a, b = b, a
+        row = self._costs.get((year, b))
+        if row is None:
+            row = self._costs[(year, b)] = self._all_year_costs(year, b)
+        cost = row[a]
+        if not math.isfinite(cost):
+            return _km(lat1, lon1, lat2, lon2) * 1.2 * ACCESS_USD_PER_TKM
+        return float(cost + access)
+
+    def _node(self, lat: float, lon: float) -> int:
+        key = (lat, lon)
+        node = self._nodes.get(key)
+        if node is None:
+            node = self._nodes[key] = self.net.nearest_node(lat, lon)
+        return node
+
+    def _all_year_costs(self, year: int, source: int) -> np.ndarray:
+        graph = self._graphs.get(year)
+        if graph is None:
+            net = self.net
+            p = self.model.params
+            always = np.ones(net.n_links, dtype=bool)
+            for month in range(1, 13):
+                always &= link_open(net, month, year, p.icebreaker_support, p.river_development,
+                                    self.opens_year)
+            cost = net.link_cost_usd_per_t * self.cost_factor
+            graph = self._graphs[year] = csr_matrix(
+                (np.maximum(cost[always], 1e-9), (net.link_from[always], net.link_to[always])),
+                shape=(net.n_nodes, net.n_nodes))
+        return dijkstra(graph, indices=source)
+
+    # --- the monthly phase --------------------------------------------------------------------
+    def _chain_shipments(self) -> tuple[float, float]:
+        """This month's chain shipments and their cost: mines → the nearest domestic separation
+        plant (else westwards by rail), each plant's output → the domestic market. Thousands of
+        tonnes a year against the corridors' hundreds of millions: they are priced on the
+        least-cost all-year routes and not loaded onto the links (their congestion effect is
+        below a ten-thousandth)."""
+        model = self.model
+        if model.chain is None or model.chain.last is None:
+            return 0.0, 0.0
+        seps = [p for p in model.processing_plants if p.stage == "separation"
+                and p.state is FacilityState.OPERATING]
+        tonnes = cost = 0.0
+        for m in model.mines:
+            if m.output_t > 0:
+                to = min(seps, key=lambda p: _km(m.lat, m.lon, p.lat, p.lon)) if seps else None
+                lat, lon = (to.lat, to.lon) if to is not None else MOSCOW
+                tonnes += m.output_t  # t REO-eq (concentrate mass not modelled)
+                cost += m.output_t * self.cost_usd_per_t(m.lat, m.lon, lat, lon)
+        for p in model.processing_plants:
+            if p.output_t > 0:
+                tonnes += p.output_t
+                cost += p.output_t * self.cost_usd_per_t(p.lat, p.lon, *MOSCOW)
+        return tonnes, cost
+
+    def run_month(self) -> Assignment:
+        model = self.model
+        p = model.params
+        cal = model.calendar
+        grown = self._bg_base_t * (1.0 + self._bg_growth) ** (cal.year - self._bg_base_year) / 12.0
+        tonnes = grown if self.waiting_t is None else grown + self.waiting_t
+        flows = Flows(origin=self._bg.origin, destinations=self._bg.destinations, tonnes=tonnes,
+                      modes=self._bg.modes)
+        a = self.last = _assign(self.net, flows, cal.month, cal.year, p, self.opens_year,
+                                self.capacity_factor, self.cost_factor)
+        frozen = a.flow_waiting_no_path_t
+        self.waiting_t = frozen.copy()  # frozen-route cargo waits as stock
+        self.unmet_t = float((a.flow_waiting_t - frozen).sum())
+        self.chain_tonnes, self.chain_cost_usd = self._chain_shipments()
+        if model.chain is not None and self.chain_cost_usd > 0:
+            model.chain.ledger.pay("firms", "firms", self.chain_cost_usd, "freight")
+        self.utilisation_by_year.setdefault(cal.year, []).append(a.link_utilisation)
+        return a
+
+    # --- readings -----------------------------------------------------------------------------
+    def route_utilisation(self, route_ids: tuple[str, ...]) -> float:
+        """Mean utilisation of the routes' open links last month."""
+        a = self.last
+        if a is None:
+            return 0.0
+        links = np.concatenate([self.net.route_links(r) for r in route_ids])
+        open_links = links[a.link_open[links]]
+        return float(a.link_utilisation[open_links].mean()) if len(open_links) else 0.0
+
+
+def _assign(net, flows, month, year, p, opens_year, capacity_factor, cost_factor) -> Assignment:
+    from model.markets.freight import assign
+
+    return assign(net, flows, month, year, icebreaker_support=p.icebreaker_support,
+                  river_development=p.river_development, opens_year=opens_year,
+                  capacity_factor=capacity_factor, cost_factor=cost_factor,
+                  max_cost_ratio=MAX_COST_RATIO)
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    c = (math.sin(p1) * math.sin(p2)
+         + math.cos(p1) * math.cos(p2) * math.cos(math.radians(lon2 - lon1)))
+    return 6371.0 * math.acos(max(-1.0, min(1.0, c)))
