@@ -3,6 +3,7 @@
 Agents never clear a market and never import a front end. One module per kind.
 """
 
+from agents.choke_point import ChokePoint
 from agents.data_center import DataCenter
 from agents.deposit import Mine
 from agents.facility import Facility, FacilityState
@@ -14,5 +15,5 @@ from agents.processing_plant import ProcessingPlant
 from agents.region import Region
 from agents.shipper import Shipper
 
-__all__ = ["DataCenter", "Facility", "FacilityState", "Investor", "Mine", "Planner", "Port",
+__all__ = ["ChokePoint", "DataCenter", "Facility", "FacilityState", "Investor", "Mine", "Planner", "Port",
            "PowerStation", "ProcessingPlant", "Region", "Shipper"]

@@ -73,6 +73,27 @@ class FreightSystem:
         p = model.params
         self.opens_year = {NSR_RAIL_LINK_ROUTE: p.nsr_rail_link_year or None}
         self.moscow_node = self.net.nearest_node(*MOSCOW)
+        # the links each choke point can cut: its routes' links with an end within its radius
+        self.choke_links: dict[str, np.ndarray] = {}
+        for point in getattr(model, "choke_points", []):
+            links = [lk for r in point.routes if r in self.net.route_ids
+                     for lk in self.net.route_links(r)
+                     if min(_km(point.lat, point.lon, self.net.node_lat[n], self.net.node_lon[n])
+                            for n in (self.net.link_from[lk], self.net.link_to[lk]))
+                     <= point.radius_km]
+            if not links:  # between two distant waypoints: the segment nearest the point
+                cand = [lk for r in point.routes if r in self.net.route_ids
+                        for lk in self.net.route_links(r)]
+                if cand:
+                    mid = lambda lk, point=point: _km(point.lat, point.lon,  # noqa: E731
+                                         (self.net.node_lat[self.net.link_from[lk]]
+                                          + self.net.node_lat[self.net.link_to[lk]]) / 2,
+                                         (self.net.node_lon[self.net.link_from[lk]]
+                                          + self.net.node_lon[self.net.link_to[lk]]) / 2)
+                    best = min(cand, key=mid)
+                    links = [lk for lk in cand if {self.net.link_from[lk], self.net.link_to[lk]}
+                             == {self.net.link_from[best], self.net.link_to[best]}]
+            self.choke_links[point.facility_id] = np.array(sorted(links), dtype=int)
 
     # --- route costs for investors ------------------------------------------------------------
     def cost_usd_per_t(self, lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -150,8 +171,14 @@ class FreightSystem:
         tonnes = grown if self.waiting_t is None else grown + self.waiting_t
         flows = Flows(origin=self._bg.origin, destinations=self._bg.destinations, tonnes=tonnes,
                       modes=self._bg.modes)
+        capacity = self.capacity_factor
+        cut = [self.choke_links[c.facility_id] for c in model.choke_points
+               if c.state is FacilityState.DISRUPTED and len(self.choke_links[c.facility_id])]
+        if cut:  # a disrupted bridge, junction or tunnel carries nothing
+            capacity = capacity.copy()
+            capacity[np.concatenate(cut)] = 0.0
         a = self.last = _assign(self.net, flows, cal.month, cal.year, p, self.opens_year,
-                                self.capacity_factor, self.cost_factor)
+                                capacity, self.cost_factor)
         frozen = a.flow_waiting_no_path_t
         self.waiting_t = frozen.copy()  # frozen-route cargo waits as stock
         self.unmet_t = float((a.flow_waiting_t - frozen).sum())
@@ -162,6 +189,17 @@ class FreightSystem:
         return a
 
     # --- readings -----------------------------------------------------------------------------
+    def choke_point_shares(self) -> dict[str, float]:
+        """Share of last month's delivered corridor freight that passed each choke point."""
+        a = self.last
+        total = float(a.flow_delivered_t.sum()) if a is not None else 0.0
+        if total <= 0:
+            return {k: 0.0 for k in self.choke_links}
+        out = {}
+        for fid, links in self.choke_links.items():
+            out[fid] = float(a.link_volume_t[links].max() / total) if len(links) else 0.0
+        return out
+
     def route_utilisation(self, route_ids: tuple[str, ...]) -> float:
         """Mean utilisation of the routes' open links last month."""
         a = self.last

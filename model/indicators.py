@@ -395,6 +395,11 @@ INDICATORS: dict[str, Indicator] = {
                   compute=_freight(lambda m: m.freight.unmet_t * 12)),
         Indicator("freight_waiting_t", "t", "Cargo waiting for a frozen route to open.",
                   "freight", compute=_freight(lambda m: float(m.freight.waiting_t.sum()))),
+        Indicator("choke_point_freight_share_max", "share",
+                  "Largest share of the month's corridor freight that passed one choke point "
+                  "(a bridge, junction or tunnel whose loss would cut it).", "threats",
+                  compute=_freight(lambda m: max(m.freight.choke_point_shares().values(),
+                                                 default=0.0))),
         Indicator("freight_capex_usd", "USD", "Shippers' capacity investment so far.", "freight",
                   compute=_freight(lambda m: sum(s.capex_usd for s in m.shippers))),
         # --- threats ---

@@ -291,6 +291,18 @@ class FuelRow(_Row):
     new_lead_time_years: float | None = Field(default=None, gt=0)
 
 
+class ChokePointRow(_Located):
+    """A point where a corridor can be cut: a bridge, a junction, a tunnel, a mountain section.
+    It is a facility of the threat model; while disrupted, its routes' links within
+    ``radius_km`` carry nothing."""
+
+    id: str
+    name: str
+    kind: Literal["bridge", "junction", "tunnel", "section"]
+    routes: list[str] = Field(min_length=1)
+    radius_km: float = Field(default=40.0, gt=0, le=300)
+
+
 class FrontierRow(_Row):
     side: Literal["west", "east"]
     waypoints: list[LatLon] = Field(min_length=1)
@@ -441,6 +453,7 @@ TABLES: dict[str, tuple[type[_Row], str]] = {
     "shipyards": (ShipyardRow, "id"),
     "large_loads": (LargeLoadRow, "id"),
     "frontiers": (FrontierRow, "side"),
+    "choke_points": (ChokePointRow, "id"),
     "power_nodes": (PowerNodeRow, "id"),
     "power_links": (PowerLinkRow, "id"),
     "inflow_profiles": (InflowProfileRow, "id"),
@@ -477,6 +490,7 @@ class ScenarioFile(BaseModel):
     shipyards: list[ShipyardRow] = Field(default_factory=list)
     large_loads: list[LargeLoadRow] = Field(default_factory=list)
     frontiers: list[FrontierRow] = Field(default_factory=list)
+    choke_points: list[ChokePointRow] = Field(default_factory=list)
     power_nodes: list[PowerNodeRow] = Field(default_factory=list)
     power_links: list[PowerLinkRow] = Field(default_factory=list)
     inflow_profiles: list[InflowProfileRow] = Field(default_factory=list)
@@ -514,6 +528,7 @@ class Scenario(BaseModel):
     shipyards: list[ShipyardRow]
     large_loads: list[LargeLoadRow]
     frontiers: list[FrontierRow]
+    choke_points: list[ChokePointRow]
     power_nodes: list[PowerNodeRow]
     power_links: list[PowerLinkRow]
     inflow_profiles: list[InflowProfileRow]
@@ -702,6 +717,7 @@ def _check_references(s: Scenario) -> None:
     _check_power(s)
     _check_chain(s)
     _check_freight(s)
+    _check_choke_points(s)
     cities = {c.name for c in s.cities}
     for r in s.regions:
         if r.capital not in cities:
@@ -798,6 +814,15 @@ def _check_chain(s: Scenario) -> None:
             for row in getattr(s, table):
                 if row.power_node is not None:
                     known(table, row.id, "power_node", row.power_node, nodes)
+
+
+def _check_choke_points(s: Scenario) -> None:
+    routes = [r.id for r in s.routes]
+    for c in s.choke_points:
+        for r in c.routes:
+            if r not in routes:
+                raise ScenarioError(f"{s.path}: [[choke_points]] {c.id!r}: unknown route {r!r}"
+                                    f"{closest(r, routes)}")
 
 
 def _check_freight(s: Scenario) -> None:

@@ -24,6 +24,7 @@ from mesa.discrete_space import Cell, Network
 from mesa.experimental.scenarios import Scenario as MesaScenario
 
 from agents import (
+    ChokePoint,
     Facility,
     FacilityState,
     Investor,
@@ -190,6 +191,11 @@ class SiberiaModel(mesa.Model):
             self.register_facility(plant)
         self.investors = AgentSet([Investor(self, row) for row in s.investors],
                                   random=self.random)
+        self.choke_points: list[ChokePoint] = []
+        for row in s.choke_points:
+            point = ChokePoint(self, row, self.cell_at(row.lat, row.lon))
+            self.register_facility(point)
+            self.choke_points.append(point)
         self.ai_developer = AIDeveloper(self)
 
     def facility_rng(self, facility_id: str, purpose: str) -> np.random.Generator:

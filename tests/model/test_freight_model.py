@@ -83,3 +83,21 @@ def test_investors_see_route_costs_not_a_distance_placeholder():
     routed = m.chain.site_freight(site)[0]
     placeholder = freight_cost_usd_per_t(site.lat, site.lon, *MOSCOW)
     assert routed > 0 and routed != pytest.approx(placeholder)
+
+
+def test_a_cut_choke_point_stops_its_corridor_and_shows_what_depends_on_it():
+    from agents import FacilityState
+
+    m = SiberiaModel(rng=5, horizon_years=1, threat_intensity=0.0)
+    m.step()
+    shares = m.freight.choke_point_shares()
+    assert set(shares) == {c.facility_id for c in m.choke_points}
+    assert shares["taishet_junction"] > 0.3  # most eastbound freight passes Taishet
+    before = m.freight.unmet_t
+    bridge = m.facilities["amur_bridge_khabarovsk"]
+    bridge.state = FacilityState.DISRUPTED
+    m.threats.disrupted_until[bridge.facility_id] = m.calendar.month_index + 1
+    m.step()
+    links = m.freight.choke_links[bridge.facility_id]
+    assert m.freight.last.link_volume_t[links].sum() == 0.0
+    assert m.freight.unmet_t > before

@@ -22,7 +22,8 @@ def test_facilities_sit_on_the_cells_of_their_coordinates():
                                  + len(m.scenario_data.power_stations)
                                  + len(m.scenario_data.planned_hydro)
                                  + len(m.power.expansion)  # the planner's new-build fleets
-                                 + len(m.scenario_data.processing_plants))
+                                 + len(m.scenario_data.processing_plants)
+                                 + len(m.scenario_data.choke_points))
     for f in m.facilities.values():
         assert f.cell.coordinate == m.atlas.cell_of(f.lat, f.lon)
         assert f in f.cell.agents
