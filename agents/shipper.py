@@ -1,7 +1,7 @@
 """Shippers: one operator per mode and basin (Russian Railways, the river fleets, NSR shipping).
 
 Each January a shipper looks, route by route, at last year's utilisation of the route's
-busiest links (the months they were open) and (1) sets the route's tariff — a cost factor on
+bottleneck link (averaged over the months it was open) and (1) sets the route's tariff — a cost factor on
 its links of 1 + ``tariff_response`` × the utilisation above 70% — and (2) when the route ran
 above 90%, orders ``capacity_expansion_step`` more capacity on it, online after 3 years for
 rail and 2 for fleets; a river fleet grows no faster
@@ -38,11 +38,12 @@ class Shipper(mesa.Agent):
 
     def decide(self, year: int, vessel_budget: list[float]) -> None:
         """Each January, route by route: tariffs and capacity from last year's utilisation of
-        the route's busiest links (the 90th percentile of its open links, month by month)."""
+        the route's bottleneck link, averaged over the months it was open."""
         freight = self.model.freight
         p = self.model.params
         net = freight.net
         months = freight.utilisation_by_year.get(year - 1, [])
+        table = np.array(months) if months else np.zeros((0, net.n_links))  # (months, L)
         utils = []
         for route in self.route_ids:
             if route not in net.route_ids:
@@ -50,11 +51,11 @@ class Shipper(mesa.Agent):
             links = net.route_links(route)
             for _, step, _ in [o for o in self.orders if o[0] <= year and o[2] == route]:
                 freight.capacity_factor[links] += step
-            busy = [np.percentile(m[links][m[links] > 0], 90) for m in months
-                    if (m[links] > 0).any()]
-            if not busy:
+            sub = table[:, links]
+            sub = sub[(sub > 0).any(axis=1)]  # the months the route was open and used
+            if not len(sub):
                 continue
-            util = float(np.mean(busy))
+            util = float(sub.max(axis=1).mean())  # its bottleneck link, month by month
             utils.append(util)
             freight.cost_factor[links] = 1.0 + p.tariff_response * max(0.0, util - TARIFF_FROM)
             if util < EXPAND_ABOVE or p.capacity_expansion_step <= 0:
