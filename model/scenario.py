@@ -636,6 +636,34 @@ def _read_file(path: Path) -> tuple[ScenarioFile, bytes]:
         raise ScenarioError(_format_validation(path, data, e)) from None
 
 
+def scenario_toml(name: str, extends: str | Path, params: dict[str, Any],
+                  description: str = "", source: str = "set by the user") -> str:
+    """A scenario file that extends ``extends`` with ``params`` (validated against the
+    catalogue): what the app's "save" writes and ``siberia run --scenario FILE`` reproduces."""
+    from model.params import resolve
+
+    checked = resolve({}, params)
+    lines = [f"name = {_toml_str(name)}",
+             f"description = {_toml_str(description or f'{extends} with the settings saved')}",
+             f"extends = {_toml_str(str(extends))}", "", "[params]"]
+    for key in params:
+        value = getattr(checked, key)
+        lines.append(f"{key} = {{ value = {_toml_value(value)}, source = {_toml_str(source)} }}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_str(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return _toml_str(str(value))
+
+
 def _split_params(path: Path, params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     values, sources = {}, {}
     for name, item in params.items():

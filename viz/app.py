@@ -197,12 +197,49 @@ def InputsView(model: SiberiaModel):
                 attributes={"id": "siberia-inputs"}, style={"font-size": "11px"})
 
 
+def saved_scenario_toml(model: SiberiaModel) -> str:
+    """The current controls as a scenario file: extends the running scenario with every
+    parameter that differs from that scenario's own value."""
+    from model.scenario import scenario_toml
+
+    base = model.scenario_data.resolved_params()
+    changed = {name: getattr(model.params, name) for name in PARAMETERS
+               if getattr(model.params, name) != getattr(base, name)}
+    extends = (model.scenario_name if model.scenario_data.path.parent.name == "scenarios"
+               else str(model.scenario_data.path))
+    return scenario_toml(f"{model.scenario_name}_saved", extends, changed,
+                         source="saved from the app")
+
+
+@solara.component
+def TakeAwayView(model: SiberiaModel):
+    """Download the indicators (CSV), the map (PNG) and the controls as a scenario (TOML)."""
+    update_counter.get()
+
+    def csv() -> bytes:
+        return model.datacollector.get_model_vars_dataframe().to_csv(index=False).encode()
+
+    def png() -> bytes:
+        buf = io.BytesIO()
+        map_figure(model).savefig(buf, format="png")
+        return buf.getvalue()
+
+    with solara.Row():
+        solara.FileDownload(csv, filename=f"siberia_{model.scenario_name}_indicators.csv",
+                            label="indicators (CSV)")
+        solara.FileDownload(png, filename=f"siberia_{model.scenario_name}_map.png",
+                            label="map (PNG)")
+        solara.FileDownload(lambda: saved_scenario_toml(model).encode(),
+                            filename=f"{model.scenario_name}_saved.toml",
+                            label="controls as a scenario (TOML)")
+
+
 def make_page() -> solara.component:
     model = SiberiaModel()
     return SolaraViz(
         model,
-        components=[(DateView, 0), (MapView, 0), (PlotsView, 1), (InspectorView, 2),
-                    (InputsView, 3)],
+        components=[(DateView, 0), (MapView, 0), (TakeAwayView, 0), (PlotsView, 1),
+                    (InspectorView, 2), (InputsView, 3)],
         model_params=model_params(),
         name="Siberia: industrial development 2025-2050",
         play_interval=300,

@@ -55,3 +55,22 @@ def test_the_default_plots_draw_registry_indicators_as_they_are_collected():
         assert set(series) <= names, (title, set(series) - names)
         ax = indicator_figure(m, title, series).axes[0]
         assert [len(line.get_xdata()) for line in ax.lines] == [3] * len(series)
+
+
+def test_saved_controls_reproduce_the_run_as_a_scenario_file(tmp_path):
+    from viz.app import saved_scenario_toml
+
+    m = SiberiaModel("coordinated", rng=3, horizon_years=1, hydro_buildout_gw=6.0,
+                     backups_allowed=False)
+    path = tmp_path / "saved.toml"
+    path.write_text(saved_scenario_toml(m))
+    again = SiberiaModel(str(path), rng=3, horizon_years=1)
+    for name in PARAMETERS:
+        if name != "horizon_years":
+            assert getattr(again.params, name) == getattr(m.params, name), name
+    for _ in range(3):
+        m.step()
+        again.step()
+    a = m.datacollector.get_model_vars_dataframe()
+    b = again.datacollector.get_model_vars_dataframe()
+    assert a.equals(b)
