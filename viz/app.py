@@ -12,6 +12,7 @@ import io
 from functools import lru_cache
 
 import matplotlib.pyplot as plt
+import numpy as np
 import solara
 from matplotlib.figure import Figure
 from mesa.visualization import SolaraViz
@@ -72,13 +73,72 @@ def _base_png(scenario_name: str) -> tuple[bytes, tuple[float, float, float, flo
     return buf.getvalue(), extent
 
 
-def map_figure(model: SiberiaModel) -> Figure:
+LAYERS = {
+    "none": "",
+    "power price": "USD/MWh",
+    "threat hazard": "hits per month",
+    "GRP per person": "USD/yr",
+    "jobs in the chain": "jobs",
+}
+
+
+def layer_values(model: SiberiaModel, layer: str) -> np.ndarray | None:
+    """A value per atlas cell for a colour layer (NaN off Russia's land), or None."""
+    atlas = model.atlas
+    region = atlas.layers["region"]
+    names = atlas.region_names
+    if layer == "threat hazard":
+        from model.geo.hazard import Hazard
+
+        h = Hazard.from_params(model.params)
+        available = atlas.layers.names()
+        dist = {side: (atlas.layers[f"dist_{side}_km"] if f"dist_{side}_km" in available
+                       else None) for side in ("west", "east")}
+        far = np.full(region.shape, np.inf)
+        values = h.monthly_probability(far if dist["west"] is None else dist["west"],
+                                       far if dist["east"] is None else dist["east"])
+        return np.where(region >= 0, values, np.nan)
+    per_region: dict[str, float] = {}
+    if layer == "power price" and model.power is not None and model.power.last is not None:
+        p = model.power
+        per_region = {r: float(p.last.node_price[p.nodes.index(n)])
+                      for r, n in p.region_node.items()}
+    elif layer == "GRP per person":
+        years = model.calendar.month_index / 12.0
+        growth = (1 + model.params.gdp_growth_per_year) ** years
+        added: dict[str, float] = {}
+        if model.chain is not None:
+            for f in [*model.processing_plants, *model.mines]:
+                added[f.region] = added.get(f.region, 0.0) + 12 * \
+                    model.chain.value_added_by_facility.get(f.facility_id, 0.0)
+        per_region = {r.name: (r.base_grp_usd_per_year * growth + added.get(r.name, 0.0))
+                      / r.population for r in model.regions if r.population}
+    elif layer == "jobs in the chain":
+        per_region = {r.name: r.jobs for r in model.regions}
+    else:
+        return None
+    lookup = np.array([per_region.get(n, np.nan) for n in names] + [np.nan])
+    return lookup[np.where(region >= 0, region, len(names))]
+
+
+def map_figure(model: SiberiaModel, layer: str = "none") -> Figure:
     png, extent = _base_png(str(model.scenario_data.path) if model.scenario_data.path.parent.name
                             != "scenarios" else model.scenario_name)
     image = plt.imread(io.BytesIO(png), format="png")
     fig = Figure(figsize=(11, 5.5), dpi=90)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.imshow(image, extent=extent, aspect="equal", zorder=0)
+    values = layer_values(model, layer)
+    if values is not None:
+        grid = model.atlas.grid
+        lon_edges = grid.lon_min + np.arange(grid.ncols + 1) * grid.resolution_deg
+        lat_edges = grid.lat_min + np.arange(grid.nrows + 1) * grid.resolution_deg
+        x, y = PROJ(*np.meshgrid(lon_edges, lat_edges))
+        mesh = ax.pcolormesh(x, y, np.ma.masked_invalid(values), cmap="viridis", alpha=0.55,
+                             zorder=1, shading="flat")
+        bar = fig.colorbar(mesh, ax=ax, fraction=0.025, pad=0.01)
+        bar.set_label(f"{layer} ({LAYERS[layer]})", fontsize=7)
+        bar.ax.tick_params(labelsize=6)
     for agents, marker, colour_of, size_of in (
         (model.power_stations, "o", lambda a: STATION_COLOURS.get(a.fuel, "k"),
          lambda a: a.capacity_mw),
@@ -109,7 +169,10 @@ def map_figure(model: SiberiaModel) -> Figure:
 @solara.component
 def MapView(model: SiberiaModel):
     update_counter.get()
-    solara.FigureMatplotlib(map_figure(model), format="png", dependencies=[update_counter.value])
+    layer, set_layer = solara.use_state("none")
+    solara.Select(label="colour layer", value=layer, values=list(LAYERS), on_value=set_layer)
+    solara.FigureMatplotlib(map_figure(model, layer), format="png",
+                            dependencies=[update_counter.value, layer])
 
 
 @solara.component

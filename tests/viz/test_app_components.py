@@ -1,5 +1,6 @@
 """App pieces without a browser: controls from the catalogue, the map figure."""
 
+import numpy as np
 import pytest
 
 from model import PARAMETERS, SiberiaModel, available_scenarios
@@ -74,3 +75,22 @@ def test_saved_controls_reproduce_the_run_as_a_scenario_file(tmp_path):
     a = m.datacollector.get_model_vars_dataframe()
     b = again.datacollector.get_model_vars_dataframe()
     assert a.equals(b)
+
+
+@pytest.mark.parametrize("layer", ["power price", "threat hazard", "GRP per person",
+                                   "jobs in the chain"])
+def test_colour_layers_cover_russias_land_only(layer):
+    from viz.app import layer_values
+
+    m = SiberiaModel(rng=1, horizon_years=1)
+    m.step()
+    values = layer_values(m, layer)
+    land = m.atlas.layers["region"] >= 0
+    assert values.shape == land.shape
+    assert np.isnan(values[~land]).all() and np.isfinite(values[land]).mean() > 0.99
+    fig = map_figure(m, layer)
+    assert len(fig.axes) == 2  # the map and its colour bar
+    if layer == "threat hazard":  # the hazard falls from the western front eastwards
+        west = values[:, 20:30][land[:, 20:30]].mean()
+        east = values[:, 115:125][land[:, 115:125]].mean()
+        assert west > east
