@@ -2,7 +2,9 @@
 
 Bad input (unknown parameter or scenario, value out of bounds, malformed or missing file,
 unwritable output) ends with one line on stderr and exit code 2; nothing is written for a
-command that did not finish.
+command that did not finish. A model run that raises (``siberia run``/``compare``) ends with
+one line and exit code 1; in a sweep a failed run is recorded in its manifest and the sweep
+goes on.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from experiments.errors import RunFailed
 from model.errors import UserInputError
 
 EXIT_USAGE = 2
@@ -113,6 +116,120 @@ def cmd_validate(args: argparse.Namespace) -> None:
         sys.stdout.write(text)
 
 
+def _command_line() -> str:
+    return " ".join(["siberia", *sys.argv[1:]])
+
+
+def _overrides(assignments: list[str], years: int | None) -> dict:
+    """``--set NAME=VALUE`` pairs (validated by the catalogue) and ``--years`` as horizon_years."""
+    from model.params import parameter, parse_assignment
+
+    overrides = dict(parse_assignment(a) for a in assignments)
+    if years is not None:
+        if "horizon_years" in overrides:
+            raise UserInputError("give the horizon once: --years or --set horizon_years=...")
+        overrides["horizon_years"] = parameter("horizon_years").validate(years)
+    return overrides
+
+
+def _default_workers() -> int:
+    return min(4, os.cpu_count() or 1)
+
+
+def _evaluator_factory(workers: int | None, scheduler: str | None = None,
+                       cluster: str | None = None):
+    """A function starting the executor: called only once all input has been checked."""
+    from experiments import evaluators
+
+    if workers is not None and workers < 0:
+        raise UserInputError(f"--workers must be 0 (this process) or more, got {workers}")
+    if scheduler and workers is not None:
+        raise UserInputError("--workers does not apply with --scheduler: the cluster's workers run")
+    n = _default_workers() if workers is None else workers
+    if scheduler or cluster:
+        if n == 0:
+            raise UserInputError("--cluster local needs --workers of 1 or more")
+        return lambda: evaluators.dask_evaluator(scheduler, None if scheduler else n)
+    if n == 0:
+        return evaluators.SerialEvaluator
+    return lambda: evaluators.LocalPoolEvaluator(n)
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    from experiments.single import rerun_from_sweep, run_one
+
+    if args.from_sweep:
+        given = [flag for flag, value in (("--scenario", args.scenario), ("--set", args.set),
+                                          ("--seed", args.seed), ("--years", args.years)) if value]
+        if given:
+            raise UserInputError(f"--from re-runs a sweep's run as the sweep ran it; drop "
+                                 f"{', '.join(given)}")
+        sweep_dir, run_id = args.from_sweep
+        try:
+            run_id = int(run_id)
+        except ValueError:
+            raise UserInputError(f"RUN_ID must be an integer (a run_id of the sweep), "
+                                 f"got '{run_id}'") from None
+        summary = rerun_from_sweep(Path(args.out), Path(sweep_dir), run_id, args.csv,
+                                   _command_line())
+    else:
+        overrides = _overrides(args.set, args.years)
+        seed = 42 if args.seed is None else args.seed
+        summary = run_one(Path(args.out), args.scenario or "baseline", overrides, seed, args.csv,
+                          _command_line())
+    print(f"wrote {summary.out} ({summary.months} months in {summary.seconds:.1f} s)")
+    if summary.matches_sweep is False:
+        sys.stderr.write(f"siberia run: warning: run {args.from_sweep[1]} does not reproduce the "
+                         f"series the sweep stored (see {summary.out}/manifest.json)\n")
+        sys.exit(1)
+    if summary.matches_sweep:
+        print("the re-run reproduces the series the sweep stored")
+
+
+def cmd_compare(args: argparse.Namespace) -> None:
+    from experiments.compare import Arm, run_compare
+    from model.params import parameter
+
+    if args.seeds < 1:
+        raise UserInputError(f"--seeds must be at least 1, got {args.seeds}")
+    horizon = parameter("horizon_years").validate(args.years) if args.years is not None else None
+    a = Arm("A", args.a, _overrides(args.set_a, None))
+    b = Arm("B", args.b, _overrides(args.set_b, None))
+    for arm in (a, b):
+        if "horizon_years" in arm.overrides:
+            raise UserInputError("both arms run the same horizon: use --years, not "
+                                 "--set-a/--set-b horizon_years")
+    result = run_compare(a, b, Path(args.out), _evaluator_factory(args.workers), args.seeds,
+                         args.seed, horizon, _command_line())
+    print(f"wrote {result.out}: differences of {result.table['indicator'].nunique()} indicators "
+          f"at {sorted(result.table['year'].unique().tolist())} over {args.seeds} paired runs "
+          f"({result.seconds:.1f} s)")
+
+
+def cmd_sweep(args: argparse.Namespace) -> None:
+    from experiments.spec import load_spec
+    from experiments.sweep import run_sweep
+
+    factory = _evaluator_factory(args.workers, args.scheduler, args.cluster)
+    spec = load_spec(args.spec)  # the whole spec is checked before anything runs
+    try:
+        result = run_sweep(spec, Path(args.out), factory, retry_failed=args.retry_failed,
+                           progress=sys.stderr.isatty(), command=_command_line())
+    except KeyboardInterrupt:
+        sys.stderr.write(f"siberia sweep: interrupted; finished runs are kept in "
+                         f"{args.out}/manifest.json: run the same command to resume\n")
+        sys.exit(130)
+    if result.ran_now == 0:
+        print(f"{result.out}: all {result.total} runs recorded already ({result.ok} ok, "
+              f"{result.failed} failed); nothing to run")
+        return
+    print(f"wrote {result.out}: {result.ok} of {result.total} runs ok, {result.failed} failed; "
+          f"{result.ran_now} ran now in {result.seconds:.1f} s on {result.executor}")
+    if result.failed:
+        print(f"failed runs and their errors: {result.out}/manifest.json (\"status\": \"failed\"); "
+              f"--retry-failed runs them again")
+
+
 def cmd_app(args: argparse.Namespace) -> None:
     from viz.server import serve
 
@@ -144,6 +261,47 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="write Markdown here (e.g. docs/validation.md)")
     p.set_defaults(func=cmd_validate)
 
+    p = sub.add_parser("run", help="one run: indicators, milestones, figures, a manifest")
+    p.add_argument("--scenario", help="scenario name or TOML path (default baseline)")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="override a catalogue parameter (repeatable)")
+    p.add_argument("--seed", type=int, help="the run's random seed (default 42)")
+    p.add_argument("--years", type=int, help="horizon in years from January 2025 (1-26)")
+    p.add_argument("--from", dest="from_sweep", nargs=2, metavar=("SWEEP_DIR", "RUN_ID"),
+                   help="re-run one run of a sweep, as the sweep's manifest says")
+    p.add_argument("--out", required=True, help="output folder (created if missing)")
+    p.add_argument("--csv", action="store_true", help="also write indicators.csv")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("compare", help="paired runs of A and B: differences with 95%% intervals")
+    p.add_argument("a", metavar="A", help="scenario name or TOML path")
+    p.add_argument("b", metavar="B", help="scenario name or TOML path")
+    p.add_argument("--out", required=True, help="output folder (created if missing)")
+    p.add_argument("--seeds", type=int, default=5, help="paired replications (default 5)")
+    p.add_argument("--seed", type=int, default=0, help="master seed of the replications")
+    p.add_argument("--years", type=int, help="horizon in years for both (default: A's)")
+    p.add_argument("--set-a", action="append", default=[], metavar="NAME=VALUE",
+                   help="override a parameter in A (repeatable)")
+    p.add_argument("--set-b", action="append", default=[], metavar="NAME=VALUE",
+                   help="override a parameter in B (repeatable)")
+    p.add_argument("--workers", type=int, help="worker processes (default min(4, CPUs); 0 = "
+                                               "this process)")
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("sweep", help="run a sweep spec (local pool or Dask); resumable")
+    p.add_argument("spec", metavar="SPEC.toml", help="sweep specification (experiments/specs/)")
+    p.add_argument("--out", required=True, help="sweep folder: created, or resumed if it holds "
+                                                "this spec's sweep")
+    p.add_argument("--workers", type=int, help="worker processes (default min(4, CPUs); 0 = this "
+                                               "process); with --cluster local: Dask workers")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run on an existing Dask scheduler (e.g. tcp://host:8786)")
+    where.add_argument("--cluster", choices=["local"], help="start a local Dask cluster")
+    p.add_argument("--retry-failed", action="store_true",
+                   help="run again the runs the manifest records as failed")
+    p.set_defaults(func=cmd_sweep)
+
     p = sub.add_parser("app", help="start the browser app on 127.0.0.1")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free)")
@@ -158,6 +316,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserInputError as e:
         sys.stderr.write(f"siberia {args.command}: error: {e}\n")
         return EXIT_USAGE
+    except RunFailed as e:
+        sys.stderr.write(f"siberia {args.command}: error: {e}\n")
+        return 1
     except KeyboardInterrupt:
         sys.stderr.write("siberia: interrupted\n")
         return 130
