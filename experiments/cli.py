@@ -230,6 +230,16 @@ def cmd_sweep(args: argparse.Namespace) -> None:
               f"--retry-failed runs them again")
 
 
+def cmd_experiment(args: argparse.Namespace) -> None:
+    from experiments.studies import STUDIES, ThreatStudy
+
+    if args.name not in STUDIES:
+        raise UserInputError(f"unknown study {args.name!r}; available: {', '.join(STUDIES)}")
+    study = ThreatStudy(scenario=args.scenario, seeds=args.seeds, years=args.years)
+    out = STUDIES[args.name](Path(args.out), study)
+    print(f"wrote {out}/report.md and {out}/runs.csv")
+
+
 def cmd_app(args: argparse.Namespace) -> None:
     from viz.server import serve
 
@@ -301,6 +311,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--retry-failed", action="store_true",
                    help="run again the runs the manifest records as failed")
     p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser("experiment", help="a named study with a short report (threats)")
+    p.add_argument("name", help="the study: threats")
+    p.add_argument("--out", required=True, help="folder for the report")
+    p.add_argument("--scenario", default="high_threat", help="scenario (default high_threat)")
+    p.add_argument("--seeds", type=int, default=8, help="paired replications (default 8)")
+    p.add_argument("--years", type=int, default=12, help="horizon in years (default 12)")
+    p.set_defaults(func=cmd_experiment)
 
     p = sub.add_parser("app", help="start the browser app on 127.0.0.1")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
