@@ -73,6 +73,9 @@ class FreightSystem:
         p = model.params
         self.opens_year = {NSR_RAIL_LINK_ROUTE: p.nsr_rail_link_year or None}
         self.moscow_node = self.net.nearest_node(*MOSCOW)
+        self.polygon_links = np.concatenate(  # the Eastern Polygon: Trans-Siberian and BAM
+            [self.net.route_links(r) for r in ("trans_siberian", "bam") if r in self.net.route_ids]
+            or [np.array([], dtype=int)])
         # the links each choke point can cut: its routes' links with an end within its radius
         self.choke_links: dict[str, np.ndarray] = {}
         for point in getattr(model, "choke_points", []):

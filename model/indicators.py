@@ -257,11 +257,15 @@ def _freight(fn: Callable[[SiberiaModel], float]) -> Callable[[SiberiaModel], fl
 
 def _polygon_utilisation(m: SiberiaModel) -> float:
     f = m.freight
-    links = np.concatenate([f.net.route_links(r) for r in ("trans_siberian", "bam")
-                            if r in f.net.route_ids])
+    links = f.polygon_links
     util = f.last.link_utilisation[links]
-    util = util[f.last.link_open[links]]
-    return float(np.percentile(util, 90)) if util.size else 0.0
+    util = np.sort(util[f.last.link_open[links]])
+    if not util.size:
+        return 0.0
+    pos = 0.9 * (util.size - 1)  # the 90th percentile, linear between neighbours
+    lo = int(pos)
+    hi = min(lo + 1, util.size - 1)
+    return float(util[lo] + (util[hi] - util[lo]) * (pos - lo))
 
 
 _POWER = "power market (issue #3)"
