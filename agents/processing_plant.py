@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from agents.facility import Facility, FacilityState
 
+# a new plant starts at this share of capacity and ramps linearly to full output (assumption:
+# the first months of commissioning run one line of several, about a third of nameplate)
+RAMP_START_SHARE = 0.3
+
 
 class ProcessingPlant(Facility):
     """One plant of one stage: capacity (t/yr of its output), costs, owner, state and history."""
@@ -54,7 +58,7 @@ class ProcessingPlant(Facility):
         """Share of capacity it can run at: from 30% to full over its ramp-up months."""
         if self.ramp_months <= 0 or self.months_online >= self.ramp_months:
             return 1.0
-        return 0.3 + 0.7 * self.months_online / self.ramp_months
+        return RAMP_START_SHARE + (1 - RAMP_START_SHARE) * self.months_online / self.ramp_months
 
     def record_month(self, output_t: float, profit_usd: float, closure_months: int) -> None:
         self.output_t = output_t

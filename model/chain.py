@@ -18,13 +18,13 @@ other-rare-metal stream of ``[[export_streams]]`` (labelled as exogenous everywh
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from agents.facility import FacilityState
+from model.geo.geodesy import haversine_km
 from model.ledger import Ledger
 from model.markets.labour import LabourParams, clear_labour
 from model.markets.materials import ChainMonth, ChainResult, clear_chain, mass_residual_t
@@ -50,11 +50,7 @@ MOSCOW = (55.756, 37.617)
 
 def freight_cost_usd_per_t(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Cost of moving one tonne between two points (placeholder for the freight network)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dlon = math.radians(lon2 - lon1)
-    c = math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dlon)
-    km = 6371.0 * math.acos(max(-1.0, min(1.0, c)))
-    return km * CIRCUITY * FREIGHT_USD_PER_TKM
+    return float(haversine_km(lat1, lon1, lat2, lon2)) * CIRCUITY * FREIGHT_USD_PER_TKM
 
 
 @dataclass
@@ -81,6 +77,7 @@ class ChainSystem:
     def __init__(self, model: SiberiaModel):
         self.model = model
         s = model.scenario_data
+        p = model.params
         self.stage_rows = {row.id: row for row in s.stages}
         missing = [st for st in STAGES if st not in self.stage_rows]
         if missing:
@@ -109,7 +106,10 @@ class ChainSystem:
             if pl.power_node is None and model.power is not None:
                 pl.power_node = model.power.region_node[pl.region]
         self.ledger = Ledger()
-        self.labour = LabourParams()
+        self.labour = LabourParams(
+            mobile_share=p.labour_mobile_share, skilled_share=p.labour_skilled_share,
+            skilled_premium=p.labour_skilled_premium, elasticity=p.wage_elasticity,
+            threshold=p.wage_threshold, migration_premium=p.migration_premium)
         self.regions = {r.name: r for r in model.regions}
         self.wage_general = {r.name: (r.wage_usd_per_month or 0.0) for r in model.regions}
         self.wage_skilled = {r.name: (r.wage_usd_per_month or 0.0) * (1 + self.labour.skilled_premium)
@@ -178,12 +178,13 @@ class ChainSystem:
         return self.model.processing_plants
 
     def stage_capacity_t_per_year(self, stage: str, states=(FacilityState.OPERATING,)) -> float:
-        """Capacity of a stage in its own unit (t of product per year)."""
+        """Capacity of a stage in its own unit (t of product per year); a mine under
+        construction counts at the capacity it will have."""
         if stage == "mining":
-            return float(sum(m.capacity_t_reo_per_year if m.state in states else
-                             (m.planned_capacity_t_reo_per_year or 0.0)
-                             if m.state is FacilityState.BUILDING and FacilityState.BUILDING in states
-                             else 0.0 for m in self.model.mines))
+            return float(sum(
+                (m.capacity_t_reo_per_year if m.state is not FacilityState.BUILDING
+                 else m.chosen_capacity_t_reo_per_year or m.developed_capacity_t_reo_per_year())
+                for m in self.model.mines if m.state in states))
         return float(sum(p.capacity_t_per_year for p in self.plants()
                          if p.stage == stage and p.state in states and not p.backup_for))
 

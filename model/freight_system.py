@@ -29,6 +29,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from agents.facility import FacilityState
+from model.geo.geodesy import haversine_km
 from model.markets.freight import (
     Assignment,
     Flows,
@@ -44,7 +45,6 @@ NSR_ROUTES = ("nsr_lane", "nsr_ob_bay", "nsr_yenisei_gulf")
 NSR_RAIL_LINK_ROUTE = "obskaya_sabetta"
 MAX_COST_RATIO = 1.5  # a shipper queues rather than detour at more than 1.5x the usual cost
 MOSCOW = (55.756, 37.617)
-ACCESS_USD_PER_TKM = 0.0432  # road haul to the nearest network node (freight_modes road row)
 
 
 class FreightSystem:
@@ -73,6 +73,10 @@ class FreightSystem:
         p = model.params
         self.opens_year = {NSR_RAIL_LINK_ROUTE: p.nsr_rail_link_year or None}
         self.moscow_node = self.net.nearest_node(*MOSCOW)
+        # road haul to and from the nearest network node, at the scenario's road tariff
+        road = next((m for m in s.freight_modes if m.mode == "road"), None)
+        self.access_usd_per_tkm = road.cost_usd_per_tkm if road else 0.0
+        self.access_circuity = road.circuity if road else 1.0
         self.polygon_links = np.concatenate(  # the Eastern Polygon: Trans-Siberian and BAM
             [self.net.route_links(r) for r in ("trans_siberian", "bam") if r in self.net.route_ids]
             or [np.array([], dtype=int)])
@@ -106,7 +110,7 @@ class FreightSystem:
         a, b = self._node(lat1, lon1), self._node(lat2, lon2)
         access = (_km(lat1, lon1, self.net.node_lat[a], self.net.node_lon[a])
                   + _km(lat2, lon2, self.net.node_lat[b], self.net.node_lon[b])) \
-            * ACCESS_USD_PER_TKM
+            * self.access_usd_per_tkm
         # every segment runs both ways at the same cost: a row from either end serves; rows
         # are computed from the destination (the market, the border: shared by many sites)
         if (year, a) in self._costs:
@@ -116,7 +120,8 @@ class FreightSystem:
             row = self._costs[(year, b)] = self._all_year_costs(year, b)
         cost = row[a]
         if not math.isfinite(cost):
-            return _km(lat1, lon1, lat2, lon2) * 1.2 * ACCESS_USD_PER_TKM
+            return (_km(lat1, lon1, lat2, lon2) * self.access_circuity
+                    * self.access_usd_per_tkm)
         return float(cost + access)
 
     def _node(self, lat: float, lon: float) -> int:
@@ -223,7 +228,4 @@ def _assign(net, flows, month, year, p, opens_year, capacity_factor, cost_factor
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    c = (math.sin(p1) * math.sin(p2)
-         + math.cos(p1) * math.cos(p2) * math.cos(math.radians(lon2 - lon1)))
-    return 6371.0 * math.acos(max(-1.0, min(1.0, c)))
+    return float(haversine_km(lat1, lon1, lat2, lon2))

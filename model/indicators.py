@@ -163,18 +163,23 @@ def _capacity(stage: str) -> Callable[[SiberiaModel], float]:
     return lambda m: m.chain.stage_capacity_t_per_year(stage)
 
 
-def _siberia_processing_share(m: SiberiaModel) -> float:
-    """Share of processing capacity (REO-eq, separation to magnets) in Siberian regions."""
+def _processing_share(m: SiberiaModel, where: Callable) -> float:
+    """Share of domestic processing capacity (REO-eq, separation to magnets; operating or
+    disrupted, backups apart) at plants for which ``where(plant)`` holds."""
     from agents import FacilityState
 
     k = dict(zip(("mining", "separation", "metals", "magnets"), m.chain.k, strict=True))
-    total = sib = 0.0
+    total = part = 0.0
     for p in m.processing_plants:
         if p.state in (FacilityState.OPERATING, FacilityState.DISRUPTED) and not p.backup_for:
             q = p.capacity_t_per_year * k[p.stage]
             total += q
-            sib += q if m.region_is_siberian(p.region) else 0.0
-    return sib / total if total > 0 else 0.0
+            part += q if where(p) else 0.0
+    return part / total if total > 0 else 0.0
+
+
+def _siberia_processing_share(m: SiberiaModel) -> float:
+    return _processing_share(m, lambda p: m.region_is_siberian(p.region))
 
 
 def _siberia_jobs(m: SiberiaModel) -> float:
@@ -227,19 +232,9 @@ def _backups(m: SiberiaModel) -> list:
 
 
 def _critical_beyond_range(m: SiberiaModel) -> float:
-    """Share of processing capacity (REO-eq) beyond the threat range: hazard at today's
-    intensities below 1% of the front's at intensity 1."""
-    from agents import FacilityState
-
-    k = dict(zip(("mining", "separation", "metals", "magnets"), m.chain.k, strict=True))
-    total = beyond = 0.0
-    for p in m.processing_plants:
-        if p.state in (FacilityState.OPERATING, FacilityState.DISRUPTED) and not p.backup_for:
-            q = p.capacity_t_per_year * k[p.stage]
-            total += q
-            if m.threats.beyond_range(p.lat, p.lon):
-                beyond += q
-    return beyond / total if total > 0 else 0.0
+    """Processing capacity beyond the threat range: hazard at today's intensities below 1% of
+    the front's at intensity 1."""
+    return _processing_share(m, lambda p: m.threats.beyond_range(p.lat, p.lon))
 
 
 def _mine_output(m: SiberiaModel) -> float:

@@ -36,14 +36,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.facility import FacilityState
-from model.chain import STAGES
+from agents.processing_plant import RAMP_START_SHARE
+from model.chain import PROFIT_TAX_FEDERAL, PROFIT_TAX_REGIONAL, STAGES
 
 if TYPE_CHECKING:
     from agents import Investor
     from model.siberia_model import SiberiaModel
 
 FORECAST_AHEAD_YEARS = 4  # investors look at the power system about a plant's lead time ahead
-PROFIT_TAX = 0.25
+PROFIT_TAX = PROFIT_TAX_FEDERAL + PROFIT_TAX_REGIONAL  # 25% from 2025 (model/chain.py)
 CHINA_BORDER = (49.65, 117.33)  # Zabaikalsk: where imported feed enters (placeholder freight)
 
 
@@ -178,7 +179,8 @@ def appraise_stage(model: SiberiaModel, investor: Investor, stage: str, sites: l
                  * learning_factor(committed + q, first, row.learning_rate)
                  * (1 + p.sanctions_capex_premium * row.equipment_import_share))
         subsidy = capex * p.processing_subsidy_share
-        ramp_loss = np.maximum(cash, 0.0) * 0.35 * ramp_months / 12.0
+        # a linear ramp from RAMP_START_SHARE to full output loses half the gap on average
+        ramp_loss = np.maximum(cash, 0.0) * (1 - RAMP_START_SHARE) / 2 * ramp_months / 12.0
         for i, site in enumerate(sites):
             value = npv(capex - subsidy, lead, float(cash[i]), p.plant_life_years,
                         float(rate[i]), float(ramp_loss[i]))

@@ -301,6 +301,43 @@ PARAMETERS: dict[str, Parameter] = {
                        "engineering and permitting capacity).",
            source="assumption — even large firms start a few greenfield plants a year",
            confidence="low"),
+        _p(name="labour_mobile_share", kind=float, default=0.02, bounds=(0.001, 0.2),
+           unit="share", group="regions and labour",
+           description="Share of a region's labour force new plants and mines can hire.",
+           source="assumption — Russia's unemployment is near a record low (~2.5% in 2024), "
+                  "Siberian regions somewhat higher; the unemployed plus job changers willing "
+                  "to move sector over a few years",
+           confidence="low"),
+        _p(name="labour_skilled_share", kind=float, default=0.15, bounds=(0.0, 1.0),
+           unit="share", group="regions and labour",
+           description="Share of that pool with the skills separation and metallurgy need.",
+           source="assumption — chemical, metallurgical and engineering vocational or higher "
+                  "education: about one worker in seven",
+           confidence="low"),
+        _p(name="labour_skilled_premium", kind=float, default=0.5, bounds=(0.0, 3.0),
+           unit="share of wage", group="regions and labour",
+           description="Skilled process staff earn the base wage × (1 + this).",
+           source="assumption — skilled staff in Russian metallurgy and chemistry earn ~1.5x "
+                  "the regional average wage",
+           confidence="low"),
+        _p(name="wage_elasticity", kind=float, default=1.0, bounds=(0.0, 5.0),
+           unit="x base wage", group="regions and labour",
+           description="Wage rise when the pool is fully hired (it starts at half use).",
+           source="assumption — offers doubling at full use: the scale of northern "
+                  "construction booms",
+           confidence="low"),
+        _p(name="wage_threshold", kind=float, default=0.5, bounds=(0.0, 0.95), unit="share",
+           group="regions and labour",
+           description="Share of the pool hired before wages start to rise.",
+           source="assumption — employers find workers at the going wage until half the pool "
+                  "is hired",
+           confidence="low"),
+        _p(name="migration_premium", kind=float, default=0.6, bounds=(0.0, 3.0),
+           unit="share of wage", group="regions and labour",
+           description="Extra wage share that draws workers from elsewhere beyond the pool.",
+           source="assumption — relocation, climate and rotation; cf. the northern wage "
+                  "coefficients of 1.3-2.0 (facts.yaml labour.northern_premium uses 0.5)",
+           confidence="low"),
         _p(name="plant_life_years", kind=int, default=20, bounds=(5, 40), unit="years",
            group="rare earths",
            description="Life over which investors value a plant or mine (NPV horizon).",

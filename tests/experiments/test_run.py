@@ -21,6 +21,7 @@ from experiments.sweep import run_sweep
 from model import SiberiaModel
 from model.indicators import columns
 from model.scenario import load_scenario
+from tests.experiments import assert_one_line_usage_error
 
 ROOT = Path(__file__).resolve().parents[2]
 SIBERIA = [sys.executable, "-m", "experiments.cli"]
@@ -173,12 +174,7 @@ def test_bad_run_input_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys
         code = main([a.format(tmp=tmp_path) for a in args])
     except SystemExit as e:  # argparse's own errors
         code = e.code
-    err = capsys.readouterr().err
-    assert code == 2, err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    for needle in needles:
-        assert needle in lines[0], lines[0]
+    assert_one_line_usage_error(code, capsys.readouterr().err, needles)
     assert sorted(tmp_path.rglob("*")) == before
 
 

@@ -20,7 +20,7 @@ from experiments.samplers import design_points
 from experiments.spec import load_spec
 from experiments.sweep import read_runs, replication_seed, run_sweep
 from model.indicators import INDICATORS
-from tests.experiments import crashing
+from tests.experiments import assert_one_line_usage_error, crashing
 
 ROOT = Path(__file__).resolve().parents[2]
 SMOKE = ROOT / "experiments" / "specs" / "smoke.toml"
@@ -183,12 +183,7 @@ def test_a_malformed_spec_exits_2_with_one_line_before_anything_runs(tmp_path, c
         spec.write_text(text)
     before = sorted(tmp_path.rglob("*"))
     code = main(["sweep", str(spec), "--out", str(tmp_path / "out"), "--workers", "0"])
-    err = capsys.readouterr().err
-    assert code == 2, err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    for needle in needles:
-        assert needle in lines[0], lines[0]
+    assert_one_line_usage_error(code, capsys.readouterr().err, needles)
     assert sorted(tmp_path.rglob("*")) == before
 
 

@@ -11,14 +11,8 @@ from agents import FacilityState
 from model import SiberiaModel
 from model.investment import _ramp_months, appraise_stage, npv, site_risk_premium
 
+from .runs import run
 from .test_power_claims import SEEDS, significant
-
-
-def run(years=1, scenario="baseline", rng=1, **params):
-    m = SiberiaModel(scenario, rng=rng, horizon_years=years, **params)
-    while m.running:
-        m.step()
-    return m, m.datacollector.get_model_vars_dataframe()
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +180,7 @@ def test_a_scenario_price_path_moves_the_chains_prices_and_investors_see_only_to
     assert m.chain.price_index(2040.0)[3] == pytest.approx(1.53)  # flat after the path ends
     base = SiberiaModel(rng=1, horizon_years=3)
     assert np.allclose(base.chain.price_index(2030.0), 1.0)
-    _, rebound = run(3, "ree_price_rebound", rng=1)
+    _, rebound = run(3, 1, "ree_price_rebound")
     _, flat = run(3, rng=1)
     late = lambda df: df[df["year"] == 2027]  # noqa: E731
     assert late(rebound)["investment_usd"].sum() > late(flat)["investment_usd"].sum()

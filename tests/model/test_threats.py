@@ -6,17 +6,11 @@ import pytest
 from agents import FacilityState
 from model import SiberiaModel
 
+from .runs import run
 from .test_power_claims import SEEDS, significant
 
 # refinery strikes at 1,200-2,000 km (facts.yaml threats) are common at this range scale
 WIDE = {"threat_range_west_km": 1500.0}
-
-
-def run(years, rng, scenario="baseline", **params):
-    m = SiberiaModel(scenario, rng=rng, horizon_years=years, **params)
-    while m.running:
-        m.step()
-    return m, m.datacollector.get_model_vars_dataframe()
 
 
 def test_no_threat_means_no_events_no_losses_no_backups():
