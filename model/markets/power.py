@@ -21,8 +21,13 @@ lost load, so when supply is short the LP sheds the kind that values power least
 who lost power is reported by node and kind.
 
 Tie-break: degenerate LPs have many optimal duals. Thermal units carry cost offsets of
-``TIE_BREAK_USD_PER_MWH × (index + 1)`` and the same solver (HiGHS dual simplex, one thread,
-fresh for every month) runs on the same matrix, so the same inputs always give the same prices.
+``TIE_BREAK_USD_PER_MWH × (index + 1)``, and the solver (HiGHS dual simplex, one thread) is
+warm-started from last month's basis: the matrix is passed once and each month only changes
+costs and bounds, about half the time of a fresh solve. Where a warm start could pick another
+of several optimal duals — a month that sheds some kind's whole load, which leaves the price
+anywhere between two values of lost load — the month is solved again from scratch, so
+those prices, like all others measured (tests/model/markets/test_power_market.py), depend only
+on the month's inputs.
 """
 
 from __future__ import annotations
@@ -125,15 +130,16 @@ def _quiet_highs() -> highspy.Highs:
 class PowerMarket:
     """Clears months of one network with one HiGHS instance.
 
-    By default every month is solved from scratch (the model is cleared and passed again), so
-    prices depend only on the month's inputs. ``warm_start`` passes the LP once and then only
-    changes costs and bounds, starting from the previous basis: about half the solve time, but
-    degenerate months then get other optimal duals (measured on two full runs with an AI boom:
-    4-7% of node-months differ, by up to ~990 USD/MWh where load is shed), so it stays off until
-    the tie-break makes the duals unique (issue #9).
+    ``warm_start`` (the default) passes the LP once and then only changes costs and bounds,
+    starting from the previous basis: about half the solve time. A month that sheds some consumer
+    kind's whole load in a block is solved again from scratch (its duals are degenerate there;
+    measured in session 2 with an AI boom: warm-started duals differed by up to ~990 USD/MWh in
+    such months). ``warm_start=False`` solves every month from scratch.
     """
 
-    def __init__(self, network: PowerNetwork, warm_start: bool = False):
+    SHED_TOLERANCE_MW = 1e-6
+
+    def __init__(self, network: PowerNetwork, warm_start: bool = True):
         self.network = network
         self.warm_start = warm_start
         self._passed = False
@@ -143,6 +149,9 @@ class PowerMarket:
         self._highs.setOptionValue("presolve", "off")  # tiny LPs: presolve costs more than it saves
         self._layout()
         self._matrix = self._build_matrix()
+        self._a_start = self._matrix.indptr[:-1].astype(np.int32)  # HiGHS: one start per column
+        self._a_index = self._matrix.indices.astype(np.int32)
+        self._continuous = np.zeros(self.num_col, dtype=np.int32)  # HiGHS kContinuous
         self._col_idx = np.arange(self.num_col, dtype=np.int32)
         self._row_idx = np.arange(self.num_row, dtype=np.int32)
 
@@ -243,30 +252,39 @@ class PowerMarket:
             hs.changeColsCost(self.num_col, self._col_idx, cost)
             hs.changeColsBounds(self.num_col, self._col_idx, lower, upper)
             hs.changeRowsBounds(self.num_row, self._row_idx, row_lower, row_upper)
-        else:
-            self._pass(cost, lower, upper, row_lower, row_upper)
+            hs.run()
+            if self._status() == "Optimal" and not self._sheds_a_kind_in_full(upper):
+                return self._result(x, "Optimal", block_hours, scale)
+        self._pass(cost, lower, upper, row_lower, row_upper)  # fresh: a new model, no basis
         hs.run()
-        status = hs.modelStatusToString(hs.getModelStatus())
+        status = self._status()
         if status != "Optimal":
             raise RuntimeError(f"power market LP not solved: {status}")
         return self._result(x, status, block_hours, scale)
 
+    def _status(self) -> str:
+        hs = self._highs
+        return hs.modelStatusToString(hs.getModelStatus())
+
+    def _sheds_a_kind_in_full(self, upper: np.ndarray) -> bool:
+        """Whether the solution just found sheds some consumer kind's whole load in a block —
+        the one case seen where optimal duals are not unique (the price may lie anywhere
+        between that kind's value of lost load and the next)."""
+        u = np.asarray(self._highs.getSolution().col_value)[self._cols["u"]]
+        cap = upper[self._cols["u"]]
+        return bool(((cap > self.SHED_TOLERANCE_MW) & (u >= cap - self.SHED_TOLERANCE_MW)).any())
+
     def _pass(self, cost, lower, upper, row_lower, row_upper) -> None:
-        lp = highspy.HighsLp()
-        lp.num_col_ = self.num_col
-        lp.num_row_ = self.num_row
-        lp.col_cost_ = cost
-        lp.col_lower_ = lower
-        lp.col_upper_ = upper
-        lp.row_lower_ = row_lower
-        lp.row_upper_ = row_upper
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = self._matrix.indptr
-        lp.a_matrix_.index_ = self._matrix.indices
-        lp.a_matrix_.value_ = self._matrix.data
+        """Replace the model (and drop any basis): a fresh solve follows."""
+        a = self._matrix
         hs = self._highs
         hs.clearModel()
-        hs.passModel(lp)
+        status = hs.passModel(self.num_col, self.num_row, a.nnz, int(highspy.MatrixFormat.kColwise),
+                     int(highspy.ObjSense.kMinimize), 0.0, cost, lower, upper, row_lower,
+                     row_upper, self._a_start, self._a_index, a.data,
+                     self._continuous)
+        if status != highspy.HighsStatus.kOk:
+            raise RuntimeError(f"power market LP not passed to HiGHS: {status}")
         self._passed = self.warm_start
 
     def _result(self, x: MonthInputs, status: str, block_hours: np.ndarray,

@@ -167,18 +167,45 @@ def test_random_systems_balance_every_node_with_finite_non_negative_prices(data)
                        atol=1e-3)
 
 
-def test_a_warm_started_market_clears_the_same_optimum():
-    """Warm start (off by default) reaches the same least cost; only degenerate duals may differ."""
-    from model import SiberiaModel
-    from model.markets.power import PowerMarket
+def test_a_month_that_sheds_a_kind_in_full_gets_the_same_prices_after_any_history():
+    """Degenerate duals: industry shed in full, base served exactly by the unit at capacity —
+    any price in [150, 1000] is optimal. The warm-started market re-solves such a month from
+    scratch, so its price does not depend on the months cleared before it."""
+    net = network(n_nodes=1, links=(), thermal=(0,), hydro=())
+    load = np.zeros((1, 2, 2))
+    load[0, 0, :] = 80
+    load[0, 1, :] = 50
+    tight = inputs(net, load, thermal_mw=[80], thermal_cost=[20], link_mw=[])
+    # the last of these leaves base load the marginal "unit" in the basis: warm-started from
+    # it, the tight month's price would come out at base's 1000 instead of industry's 150
+    others = [inputs(net, load * f, thermal_mw=[mw], thermal_cost=[c], link_mw=[])
+              for f, c, mw in ((0.5, 20, 100), (0.9, 5, 100), (1.0, 20, 79.9))]
+    reference = PowerMarket(net, warm_start=False).clear(tight)
+    assert reference.unserved_mwh[0, 1] == pytest.approx(50 * HOURS, rel=1e-9)
+    for history in (others, others[::-1], others[2:]):
+        m = PowerMarket(net)
+        for x in history:
+            m.clear(x)
+        np.testing.assert_array_equal(m.clear(tight).price_usd_per_mwh,
+                                      reference.price_usd_per_mwh)
 
-    m = SiberiaModel(rng=1, horizon_years=1)
-    inputs = []
+
+@pytest.mark.parametrize("scenario", ["baseline", "ai_boom", "hydro_push"])
+def test_the_warm_started_market_gives_the_prices_of_fresh_solves(scenario):
+    """Warm start (the default) changes the time a month takes, not its prices: every month and
+    forecast of a run, solved again from scratch, gives the same node prices and cost."""
+    from model import SiberiaModel
+
+    m = SiberiaModel(scenario, rng=1, horizon_years=2)
+    assert m.power.market.warm_start
+    months = []
     orig = m.power.market.clear
-    m.power.market.clear = lambda x: inputs.append(x) or orig(x)
+    m.power.market.clear = lambda x: months.append((x, orig(x))) or months[-1][1]
     while m.running:
         m.step()
-    fresh, warm = PowerMarket(m.power.network), PowerMarket(m.power.network, warm_start=True)
-    for x in inputs:
-        a, b = fresh.clear(x), warm.clear(x)
-        assert b.cost_usd == pytest.approx(a.cost_usd, rel=1e-7, abs=1e-3)
+    assert len(months) >= 24
+    fresh = PowerMarket(m.power.network, warm_start=False)
+    for x, warm in months:
+        cold = fresh.clear(x)
+        np.testing.assert_allclose(warm.price_usd_per_mwh, cold.price_usd_per_mwh, atol=1e-6)
+        assert warm.cost_usd == pytest.approx(cold.cost_usd, rel=1e-7, abs=1e-3)
