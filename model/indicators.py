@@ -448,18 +448,3 @@ def columns(model: SiberiaModel) -> list[str]:
         else:
             out.append(name)
     return out
-
-
-def model_reporters(model: SiberiaModel) -> dict[str, Callable]:
-    """Reporters for ``mesa.DataCollector``: the calendar columns, then every available indicator."""
-    reporters: dict[str, Callable] = {
-        "year": lambda m: m.record_year,
-        "month": lambda m: m.record_month,
-    }
-    for name, i in available(model).items():
-        if i.per == "power_node":
-            for node in model.power.nodes:
-                reporters[f"{name}:{node}"] = (lambda m, f=i.compute, n=node: f(m)[n])
-        else:
-            reporters[name] = i.compute
-    return reporters

@@ -39,11 +39,11 @@ from agents import (
 from agents.data_center import AIDeveloper, DataCenter
 from model.calendar import Calendar
 from model.chain import ChainSystem
+from model.collector import IndicatorCollector
 from model.errors import ScenarioError
 from model.freight_system import FreightSystem
 from model.geo import Atlas, AtlasInputs, build_atlas
 from model.geo.atlas import PortPoint, RouteLine
-from model.indicators import model_reporters
 from model.params import Params
 from model.power_system import PowerSystem
 from model.scenario import Scenario, load_scenario
@@ -112,7 +112,7 @@ class SiberiaModel(mesa.Model):
         self.threats = ThreatSystem(self)
         self.freight: FreightSystem | None = (FreightSystem(self)
                                               if self.scenario_data.freight_modes else None)
-        self.datacollector = mesa.DataCollector(model_reporters=model_reporters(self))
+        self.datacollector = IndicatorCollector(self)
         self.running = True
 
     # --- construction ---------------------------------------------------------------------
