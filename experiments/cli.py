@@ -20,6 +20,7 @@ from experiments.errors import RunFailed
 from model.errors import UserInputError
 
 EXIT_USAGE = 2
+EXIT_OUTPUT = 74  # sysexits.h EX_IOERR: the input was fine, writing the output failed
 
 
 class _Parser(argparse.ArgumentParser):
@@ -337,6 +338,13 @@ def main(argv: list[str] | None = None) -> int:
     except RunFailed as e:
         sys.stderr.write(f"siberia {args.command}: error: {e}\n")
         return 1
+    except OSError as e:  # disk full, folder removed or made read-only mid-run
+        where = f": {e.filename}" if e.filename else ""
+        kept = ("; finished runs are kept: the same command again resumes the sweep"
+                if args.command == "sweep" else "")
+        sys.stderr.write(f"siberia {args.command}: error: cannot write output "
+                         f"({e.strerror or e}{where}){kept}\n")
+        return EXIT_OUTPUT
     except KeyboardInterrupt:
         sys.stderr.write("siberia: interrupted\n")
         return 130

@@ -140,7 +140,7 @@ def parse_spec(data: dict[str, Any], path: Path) -> SweepSpec:
     replications = _int(data.get("replications", 1), "replications", 1, fail)
     seed = _int(data.get("seed", 0), "seed", 0, fail)
     series = data.get("series", "yearly")
-    if series not in SERIES:
+    if not isinstance(series, str) or series not in SERIES:
         raise fail(f"series = {series!r}: expected one of {', '.join(map(repr, SERIES))}")
     outputs = _outputs(data.get("outputs"), fail)
     sampler = _sampler(data.get("sampler"), fail)
@@ -200,7 +200,7 @@ def _sampler(value: Any, fail) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise fail("[sampler] must be a table with 'kind'")
     kind = value.get("kind")
-    if kind not in SAMPLER_KEYS:
+    if not isinstance(kind, str) or kind not in SAMPLER_KEYS:
         raise fail(f"[sampler] kind = {kind!r}: unknown sampler{closest(str(kind), list(SAMPLER_KEYS))}; "
                    f"expected one of {', '.join(map(repr, SAMPLER_KEYS))}")
     for key in value:

@@ -155,7 +155,9 @@ def _substitution(tiers: tuple[str, ...] | None) -> Callable[[SiberiaModel], flo
         value = sum(m.chain.tier_value_usd_per_year(t, years) for t in m.chain.tiers
                     if t.id in ids)
         imports = sum(c.tier_import_usd_per_year[t] for t in ids)
-        return 1.0 - imports / value if value > 0 else 0.0
+        # imports never exceed the tier's value by construction; the clip is for float
+        # rounding (-2e-16 was seen when a tier is wholly imported)
+        return max(0.0, 1.0 - imports / value) if value > 0 else 0.0
     return fn
 
 

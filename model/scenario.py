@@ -28,13 +28,37 @@ Confidence = Literal["high", "medium", "low"]
 LatLon = tuple[float, float]
 
 
+# No number in the data comes near this (Russia's GDP is ~2e12 USD); beyond it a typo or a
+# fuzzed file would overflow the power market's bounds (MWh) instead of failing on one line.
+MAX_MAGNITUDE = 1e13
+
+
+def _numbers(value: Any):
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int | float):
+        yield value
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _numbers(v)
+
+
 class _Row(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     source: str = Field(min_length=1)
     confidence: Confidence
     sources: dict[str, str] = Field(default_factory=dict)
     notes: str | None = None
+
+    @model_validator(mode="after")
+    def _finite_magnitudes(self) -> _Row:
+        for name, value in self:
+            for v in _numbers(value):
+                if abs(v) > MAX_MAGNITUDE:
+                    raise ValueError(f"{name} = {v:.3g} is beyond the largest magnitude a "
+                                     f"scenario number may have ({MAX_MAGNITUDE:.0e})")
+        return self
 
 
 class _Located(_Row):

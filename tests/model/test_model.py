@@ -3,7 +3,6 @@
 import math
 
 import mesa
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,9 +10,11 @@ from hypothesis import strategies as st
 from mesa.visualization.solara_viz import _build_model_init_kwargs
 
 from agents import FacilityState, Mine, PowerStation
-from model import PARAMETERS, SiberiaModel, available_scenarios
+from model import SiberiaModel, available_scenarios
 from model.errors import ParameterError, ScenarioError
 from model.indicators import INDICATORS, columns
+from model.invariants import violations
+from tests.strategies import draw_valid_params
 
 
 def test_facilities_sit_on_the_cells_of_their_coordinates():
@@ -125,35 +126,12 @@ def test_agents_by_kind():
 @given(data=st.data(), seed=st.integers(0, 2**31 - 1))
 def test_any_valid_parameters_give_a_finite_run(data, seed):
     """Random valid parameter sets: the model builds, steps, and records no NaN or negative."""
-    params = {}
-    for name, p in PARAMETERS.items():
-        if name in ("resolution_deg",):
-            continue  # the atlas resolutions are covered in test_atlas
-        if p.kind is bool:
-            params[name] = data.draw(st.booleans(), label=name)
-        elif p.choices is not None:
-            params[name] = data.draw(st.sampled_from(p.choices), label=name)
-        elif p.kind is int:
-            lo, hi = p.bounds
-            values = st.integers(int(lo), int(hi))
-            if p.special:
-                values = st.one_of(values, st.sampled_from(list(p.special)))
-            params[name] = data.draw(values, label=name)
-        else:
-            params[name] = data.draw(st.floats(*p.bounds, allow_nan=False), label=name)
+    params = draw_valid_params(data)
     m = SiberiaModel(data.draw(st.sampled_from(available_scenarios())), rng=seed, **params)
     for _ in range(min(m.horizon_months, 3)):
         m.step()
-        if m.power is not None:  # energy balance at every node, to solver tolerance
-            load = m.power.last.result.load_mwh.sum()
-            assert np.abs(m.power.balance_residual_mwh()).max() <= 1e-6 * load
-            assert (m.power.last.node_price >= -1e-9).all()
-            assert (m.power.storage_mwh >= -1e-6).all()
-        if m.chain is not None:  # mass balance of every stage, and the ledger's net lending
-            rec = m.chain.last
-            assert rec.mass_residual_t <= 1e-6 * (1 + rec.result.stage_output_t.sum())
-            assert abs(rec.net_lending_imbalance_usd) <= 1e-4
-            assert all((np.asarray(o) >= 0).all() for o in rec.result.output_t)
+        broken = violations(m)  # energy, mass, money and freight balances; finite outputs
+        assert not broken, "\n".join(broken)
     df = m.datacollector.get_model_vars_dataframe()
     assert len(df) == min(m.horizon_months, 3)
     values = df.drop(columns=["year", "month"]).to_numpy(dtype=float)
