@@ -172,10 +172,7 @@ class PowerSystem:
         span = np.array([seasonal_span(sh) for sh in self.monthly_share])
         self.swing_mwh = np.minimum(self.storage_max_mwh,
                                     self.hydro_energy_mwh * span[self.hydro_profile])
-        coal = self.fuels.get("coal")
-        # water below the rule curve is worth the dearest coal it can save later
-        self.water_value = np.full(len(self.hydro), (coal.marginal_cost_usd_per_mwh if coal else 0.0)
-                                   * (1.0 + p.thermal_cost_spread))
+        self.water_value = self._water_values()
         # reservoirs start the run on their rule curve (end of December)
         self.storage_mwh = self.target_mwh(12)
         self.inflow_factor = np.ones(len(self.profile_ids))
@@ -284,6 +281,19 @@ class PowerSystem:
         """Rule-curve storage at the end of ``month``: full less the seasonal drawdown."""
         frac = self.targets[self.hydro_profile, month - 1]
         return self.storage_max_mwh - self.swing_mwh * (1.0 - frac)
+
+    def _water_values(self) -> np.ndarray:
+        """(H,) value of water below a reservoir's rule curve (USD/MWh): the dearest thermal
+        power it can save later at its own node (the top tranche there) — gas in Norilsk, coal
+        in most of Siberia — or, at a node without thermal units, the dearest coal."""
+        p = self.model.params
+        coal = self.fuels.get("coal")
+        fallback = (coal.marginal_cost_usd_per_mwh if coal else 0.0) * (1.0 + p.thermal_cost_spread)
+        dearest: dict[str, float] = {}
+        for k, st in enumerate(self.thermal):
+            top = float(self.thermal_cost[(k + 1) * len(TRANCHE_STEPS) - 1])
+            dearest[st.power_node] = max(dearest.get(st.power_node, 0.0), top)
+        return np.array([dearest.get(st.power_node, fallback) for st in self.hydro])
 
     def _fuel_value(self, st: PowerStation, name: str) -> float:
         own = getattr(st, name, None)
