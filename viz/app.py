@@ -1,37 +1,30 @@
 """The Solara app: the map of Siberia, the date, step / play / reset, controls from the catalogue,
-plots of indicators from the registry, a facility inspector and the sources of the inputs.
+plots of indicators from the registry (with Compare and Uncertainty), a facility inspector and
+the sources of the inputs.
 
 Started by ``make run`` and ``siberia app`` (``solara run viz.app``). Mesa's ``SolaraViz`` gives
-the controls; the map is our own component: its static layers (land, rivers, railways, the NSR)
-are drawn once per scenario into an image, and each step only the facility markers are drawn.
+the controls; the map is our own component (``viz.map_view``): its static layers are drawn once
+per scenario into an image, and each step only the colour layer and facility markers are drawn.
+Pages: 0 the map, date, downloads and inspector; 1 compare, uncertainty and plots; 2 the inputs.
+Each browser session gets its own model (:func:`Page`); a Reset stops that session's
+background replications and drops its comparison (``viz.state``).
 """
 
 from __future__ import annotations
 
 import io
-from functools import lru_cache
 
-import matplotlib.pyplot as plt
-import numpy as np
 import solara
-from matplotlib.figure import Figure
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
-from model import PARAMETERS, SiberiaModel, available_scenarios, load_scenario
+from model import PARAMETERS, SiberiaModel, available_scenarios
 from model.params import Parameter
-from viz.atlas_map import (
-    DEPOSIT,
-    PLANT_MARKER,
-    PROJ,
-    STAGE_COLOURS,
-    STATION_COLOURS,
-    draw_base,
-    legend,
-)
-
-STATE_EDGE = {"planned": "none", "building": "#f2c94c", "operating": "white",
-              "disrupted": "#d62728", "retired": "#777777", "depleted": "#777777"}
+from viz import state
+from viz.compare import CompareView
+from viz.map_view import MapView, layer_values, map_figure  # noqa: F401  (re-exported)
+from viz.plots import DEFAULT_PLOTS, PlotsView, indicator_figure  # noqa: F401
+from viz.uncertainty import UncertaintyView
 
 
 def control_for(p: Parameter) -> dict:
@@ -53,126 +46,23 @@ def control_for(p: Parameter) -> dict:
             "step": (hi - lo) / 100, "label": label}
 
 
+DEFAULT_SEED = 42  # as ``siberia run``: the app's first run is the CLI's default run
+SEED_MAX = 9999
+
+
 def model_params() -> dict:
+    """The scenario picker, the seed and a control per catalogue parameter.
+
+    The seed is explicit (never Mesa's ``rng=None``, whose generator cannot be rebuilt from
+    the seed it reports), so Compare's counterfactual, the replications and a saved scenario
+    run with ``siberia run --seed N`` all reproduce the run on the page.
+    """
     params = {"scenario_name": {"type": "Select", "value": "baseline",
-                                "values": available_scenarios(), "label": "scenario"}}
+                                "values": available_scenarios(), "label": "scenario"},
+              "rng": {"type": "SliderInt", "value": DEFAULT_SEED, "min": 0, "max": SEED_MAX,
+                      "step": 1, "label": "seed"}}
     params.update({name: control_for(p) for name, p in PARAMETERS.items()})
     return params
-
-
-@lru_cache(maxsize=8)
-def _base_png(scenario_name: str) -> tuple[bytes, tuple[float, float, float, float]]:
-    """The static layers of a scenario's map, rendered once, with their projected extent."""
-    scenario = load_scenario(scenario_name)
-    fig = Figure(figsize=(11, 5.5), dpi=110)
-    ax = fig.add_axes((0, 0, 1, 1))
-    draw_base(ax, scenario)
-    extent = (*ax.get_xlim(), *ax.get_ylim())
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    return buf.getvalue(), extent
-
-
-LAYERS = {
-    "none": "",
-    "power price": "USD/MWh",
-    "threat hazard": "hits per month",
-    "GRP per person": "USD/yr",
-    "jobs in the chain": "jobs",
-}
-
-
-def layer_values(model: SiberiaModel, layer: str) -> np.ndarray | None:
-    """A value per atlas cell for a colour layer (NaN off Russia's land), or None."""
-    atlas = model.atlas
-    region = atlas.layers["region"]
-    names = atlas.region_names
-    if layer == "threat hazard":
-        from model.geo.hazard import Hazard
-
-        h = Hazard.from_params(model.params)
-        available = atlas.layers.names()
-        dist = {side: (atlas.layers[f"dist_{side}_km"] if f"dist_{side}_km" in available
-                       else None) for side in ("west", "east")}
-        far = np.full(region.shape, np.inf)
-        values = h.monthly_probability(far if dist["west"] is None else dist["west"],
-                                       far if dist["east"] is None else dist["east"])
-        return np.where(region >= 0, values, np.nan)
-    per_region: dict[str, float] = {}
-    if layer == "power price" and model.power is not None and model.power.last is not None:
-        p = model.power
-        per_region = {r: float(p.last.node_price[p.nodes.index(n)])
-                      for r, n in p.region_node.items()}
-    elif layer == "GRP per person":
-        years = model.calendar.month_index / 12.0
-        growth = (1 + model.params.gdp_growth_per_year) ** years
-        added: dict[str, float] = {}
-        if model.chain is not None:
-            for f in [*model.processing_plants, *model.mines]:
-                added[f.region] = added.get(f.region, 0.0) + 12 * \
-                    model.chain.value_added_by_facility.get(f.facility_id, 0.0)
-        per_region = {r.name: (r.base_grp_usd_per_year * growth + added.get(r.name, 0.0))
-                      / r.population for r in model.regions if r.population}
-    elif layer == "jobs in the chain":
-        per_region = {r.name: r.jobs for r in model.regions}
-    else:
-        return None
-    lookup = np.array([per_region.get(n, np.nan) for n in names] + [np.nan])
-    return lookup[np.where(region >= 0, region, len(names))]
-
-
-def map_figure(model: SiberiaModel, layer: str = "none") -> Figure:
-    png, extent = _base_png(str(model.scenario_data.path) if model.scenario_data.path.parent.name
-                            != "scenarios" else model.scenario_name)
-    image = plt.imread(io.BytesIO(png), format="png")
-    fig = Figure(figsize=(11, 5.5), dpi=90)
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.imshow(image, extent=extent, aspect="equal", zorder=0)
-    values = layer_values(model, layer)
-    if values is not None:
-        grid = model.atlas.grid
-        lon_edges = grid.lon_min + np.arange(grid.ncols + 1) * grid.resolution_deg
-        lat_edges = grid.lat_min + np.arange(grid.nrows + 1) * grid.resolution_deg
-        x, y = PROJ(*np.meshgrid(lon_edges, lat_edges))
-        mesh = ax.pcolormesh(x, y, np.ma.masked_invalid(values), cmap="viridis", alpha=0.55,
-                             zorder=1, shading="flat")
-        bar = fig.colorbar(mesh, ax=ax, fraction=0.025, pad=0.01)
-        bar.set_label(f"{layer} ({LAYERS[layer]})", fontsize=7)
-        bar.ax.tick_params(labelsize=6)
-    for agents, marker, colour_of, size_of in (
-        (model.power_stations, "o", lambda a: STATION_COLOURS.get(a.fuel, "k"),
-         lambda a: a.capacity_mw),
-        (model.planned_hydro, "o", lambda a: STATION_COLOURS["hydro"], lambda a: a.capacity_mw),
-        (model.mines, "^", lambda a: DEPOSIT, lambda a: 2000.0),
-        (model.processing_plants, PLANT_MARKER, lambda a: STAGE_COLOURS.get(a.stage, "k"),
-         lambda a: 1500.0 + a.capacity_t_per_year / 2),
-    ):
-        if not len(agents):
-            continue
-        rows = [a.describe() for a in agents]
-        x, y = PROJ([r["lon"] for r in rows], [r["lat"] for r in rows])
-        colours = [colour_of(a) for a in agents]
-        planned = [r["state"] == "planned" for r in rows]
-        sizes = [8 + 60 * (size_of(a) / 6400) ** 0.5 for a in agents]
-        ax.scatter(x, y, s=sizes, marker=marker,
-                   facecolors=["none" if p else c for p, c in zip(planned, colours, strict=True)],
-                   edgecolors=[c if p else STATE_EDGE.get(r["state"], "white")
-                               for p, c, r in zip(planned, colours, rows, strict=True)],
-                   linewidths=0.8, zorder=5)
-    ax.set_xlim(extent[0], extent[1])
-    ax.set_ylim(extent[2], extent[3])
-    ax.set_axis_off()
-    legend(ax)
-    return fig
-
-
-@solara.component
-def MapView(model: SiberiaModel):
-    update_counter.get()
-    layer, set_layer = solara.use_state("none")
-    solara.Select(label="colour layer", value=layer, values=list(LAYERS), on_value=set_layer)
-    solara.FigureMatplotlib(map_figure(model, layer), format="png",
-                            dependencies=[update_counter.value, layer])
 
 
 @solara.component
@@ -185,60 +75,17 @@ def DateView(model: SiberiaModel):
                 f"{model.horizon_months} months simulated", style={"padding": "0 12px"})
 
 
-# the default plots: each a title and the indicators drawn together (same unit)
-DEFAULT_PLOTS = (
-    ("Power price (USD/MWh)", ("power_price_siberia_usd_per_mwh", "power_price_europe_usd_per_mwh")),
-    ("Import bill and exports (USD/yr)", ("import_bill_usd", "export_revenue_usd")),
-    ("Processing capacity (t/yr)", ("capacity_separation_tpa", "capacity_metals_tpa",
-                                    "capacity_magnets_tpa")),
-    ("Import substitution (share)", ("import_substitution_share_first_tiers",
-                                     "siberia_processing_share")),
-    ("Disruption losses (USD/yr)", ("disruption_loss_usd",)),
-)
-
-
-def indicator_figure(model: SiberiaModel, title: str, names: tuple[str, ...]) -> Figure:
-    """Monthly series of some indicators, by simulated date."""
-    df = model.datacollector.get_model_vars_dataframe()
-    fig = Figure(figsize=(5.2, 2.6), dpi=90)
-    ax = fig.add_axes((0.14, 0.2, 0.83, 0.68))
-    if len(df):
-        t = df["year"] + (df["month"] - 0.5) / 12.0
-        for name in names:
-            if name in df:
-                ax.plot(t, df[name], lw=1.4, label=name)
-        ax.legend(fontsize=6, loc="best")
-    ax.set_title(title, fontsize=9)
-    ax.tick_params(labelsize=7)
-    return fig
-
-
-@solara.component
-def PlotsView(model: SiberiaModel):
-    """The default plots, and one more of any indicator picked from the registry."""
-    update_counter.get()
-    from model.indicators import columns
-
-    extra, set_extra = solara.use_state("ai_load_mw")
-    with solara.Column():
-        with solara.Row(style={"flex-wrap": "wrap"}):
-            for title, names in DEFAULT_PLOTS:
-                solara.FigureMatplotlib(indicator_figure(model, title, names), format="png",
-                                        dependencies=[update_counter.value, title])
-        options = [c for c in columns(model) if c not in ("year", "month")]
-        solara.Select(label="another indicator", value=extra, values=options,
-                      on_value=set_extra)
-        solara.FigureMatplotlib(indicator_figure(model, extra, (extra,)), format="png",
-                                dependencies=[update_counter.value, extra])
-
-
 @solara.component
 def InspectorView(model: SiberiaModel):
-    """Pick a facility: its state now (scenario id, kind, state, capacity, output, source)."""
+    """Pick a facility (from the list or on the map): its state now (scenario id, kind,
+    state, capacity, output, source)."""
     update_counter.get()
     ids = sorted(model.facilities)
-    chosen, set_chosen = solara.use_state("smz_separation" if "smz_separation" in ids else ids[0])
-    solara.Select(label="facility", value=chosen, values=ids, on_value=set_chosen)
+    chosen = state.selected_facility.value
+    if chosen not in model.facilities:
+        chosen = "smz_separation" if "smz_separation" in ids else ids[0]
+    solara.Select(label="facility (or click it on the map)", value=chosen, values=ids,
+                  on_value=state.selected_facility.set)
     facility = model.facilities.get(chosen)
     if facility is not None:
         rows = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in facility.describe().items())
@@ -287,7 +134,7 @@ def TakeAwayView(model: SiberiaModel):
         map_figure(model).savefig(buf, format="png")
         return buf.getvalue()
 
-    with solara.Row():
+    with solara.Row(style={"flex-wrap": "wrap"}):
         solara.FileDownload(csv, filename=f"siberia_{model.scenario_name}_indicators.csv",
                             label="indicators (CSV)")
         solara.FileDownload(png, filename=f"siberia_{model.scenario_name}_map.png",
@@ -297,16 +144,39 @@ def TakeAwayView(model: SiberiaModel):
                             label="controls as a scenario (TOML)")
 
 
-def make_page() -> solara.component:
-    model = SiberiaModel()
-    return SolaraViz(
+@solara.component
+def AnalysisView(model: SiberiaModel):
+    """The date, Compare and Uncertainty above the plots."""
+    with solara.Column(style={"width": "100%"}):
+        DateView(model)
+        with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
+            CompareView(model)
+            UncertaintyView(model)
+        PlotsView(model)
+
+
+@solara.component
+def OverviewView(model: SiberiaModel):
+    """The date and the downloads, beside the map."""
+    with solara.Column():
+        DateView(model)
+        TakeAwayView(model)
+
+
+COMPONENTS = [(OverviewView, 0), (MapView, 0), (InspectorView, 0), (AnalysisView, 1),
+              (InputsView, 2)]
+
+
+@solara.component
+def Page():
+    """One model per browser session; a Reset (a new model) stops its background work."""
+    first = solara.use_memo(lambda: SiberiaModel(rng=DEFAULT_SEED), [])
+    model = solara.use_reactive(first)
+    solara.use_effect(lambda: state.forget_other_models(model.value), [model.value])
+    SolaraViz(
         model,
-        components=[(DateView, 0), (MapView, 0), (TakeAwayView, 0), (PlotsView, 1),
-                    (InspectorView, 2), (InputsView, 3)],
+        components=COMPONENTS,
         model_params=model_params(),
         name="Siberia: industrial development 2025-2050",
         play_interval=300,
     )
-
-
-page = make_page()

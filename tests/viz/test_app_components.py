@@ -9,7 +9,7 @@ from viz.app import DEFAULT_PLOTS, control_for, indicator_figure, map_figure, mo
 
 def test_every_catalogue_parameter_has_a_control_with_a_valid_default():
     params = model_params()
-    assert set(params) == {"scenario_name", *PARAMETERS}
+    assert set(params) == {"scenario_name", "rng", *PARAMETERS}
     assert params["scenario_name"]["values"] == available_scenarios()
     for name, p in PARAMETERS.items():
         control = params[name]
@@ -19,6 +19,26 @@ def test_every_catalogue_parameter_has_a_control_with_a_valid_default():
                 p.validate(v)  # every offered value is valid
         if control["type"].startswith("Slider"):
             assert (control["min"], control["max"]) == p.bounds
+
+
+def test_a_reset_from_the_controls_builds_a_model_its_seed_reproduces():
+    from mesa.visualization.solara_viz import _build_model_init_kwargs
+
+    from viz.app import DEFAULT_SEED
+
+    controls = {k: v["value"] for k, v in model_params().items()}
+    assert controls["rng"] == DEFAULT_SEED
+    controls.update(scenario_name="hydro_push", rng=7, horizon_years=1)
+    m = SiberiaModel(rng=DEFAULT_SEED, horizon_years=1)
+    again = SiberiaModel(**_build_model_init_kwargs(m, controls, add_scenario_when_empty=True,
+                                                    require_model_accepts_scenario=True))
+    assert again.scenario_name == "hydro_push" and again.run_seed == 7
+    twin = SiberiaModel("hydro_push", rng=again.run_seed, horizon_years=1)
+    for _ in range(2):
+        again.step()
+        twin.step()
+    assert again.datacollector.get_model_vars_dataframe().equals(
+        twin.datacollector.get_model_vars_dataframe())
 
 
 def test_a_year_with_a_never_option_is_a_select():
@@ -94,3 +114,15 @@ def test_colour_layers_cover_russias_land_only(layer):
         west = values[:, 20:30][land[:, 20:30]].mean()
         east = values[:, 115:125][land[:, 115:125]].mean()
         assert west > east
+
+
+def test_the_static_layers_are_drawn_once_per_scenario_not_every_step():
+    from viz.map_view import base_png, render_map
+
+    m = SiberiaModel("hydro_push", rng=1, horizon_years=1)
+    render_map(m)
+    misses = base_png.cache_info().misses
+    for _ in range(3):
+        m.step()
+        render_map(m, "power price")
+    assert base_png.cache_info().misses == misses  # only the cached image is reused
