@@ -90,6 +90,10 @@ class SiberiaModel(mesa.Model):
         # validate everything before building anything: bad input creates nothing
         self.scenario_data: Scenario = load_scenario(scenario)
         self.params: Params = self.scenario_data.resolved_params(**params)
+        if rng is None:
+            # Mesa would seed from fresh entropy and report a seed that does not rebuild the
+            # run; draw the seed first so that SiberiaModel(rng=m.run_seed) repeats m exactly
+            rng = int(np.random.SeedSequence().generate_state(1, np.uint32)[0])
         super().__init__(scenario=RunScenario(rng=rng, scenario_name=str(scenario)))
         seed = self._seed
         self.run_seed: int = (int(seed) if isinstance(seed, (int, np.integer))

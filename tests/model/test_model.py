@@ -134,5 +134,17 @@ def test_any_valid_parameters_give_a_finite_run(data, seed):
         assert not broken, "\n".join(broken)
     df = m.datacollector.get_model_vars_dataframe()
     assert len(df) == min(m.horizon_months, 3)
-    values = df.drop(columns=["year", "month"]).to_numpy(dtype=float)
+    signed = [n for n, i in INDICATORS.items() if i.signed and n in df]  # NPVs, cash flows
+    assert pd.notna(df[signed].to_numpy(dtype=float)).all()
+    values = df.drop(columns=["year", "month", *signed]).to_numpy(dtype=float)
     assert (values >= 0).all() and pd.notna(values).all()
+
+
+def test_a_run_without_a_seed_is_repeated_by_its_reported_seed():
+    a = SiberiaModel(horizon_years=1)
+    b = SiberiaModel(rng=a.run_seed, horizon_years=1)
+    for m in (a, b):
+        for _ in range(6):
+            m.step()
+    pd.testing.assert_frame_equal(a.datacollector.get_model_vars_dataframe(),
+                                  b.datacollector.get_model_vars_dataframe())
