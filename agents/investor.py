@@ -7,7 +7,10 @@ it could develop — values each
 with ``model.investment`` and builds the best by profitability index (NPV per dollar of
 capital) while the NPV is positive, its yearly budget — a cap on the year's capital outlay,
 each project spending its capital evenly over its lead time — lasts, and it has started fewer
-than ``max_projects_per_year`` projects this year. Each decision changes what the
+than ``max_projects_per_year`` projects this year. An investor that finances growth from its cash
+flow (``reinvested_profit_share``, e.g. the aluminium producer) adds that share of its plants'
+after-tax operating profit of the past year to the year's budget (firms invest more when cash
+flow is high: Fazzari, Hubbard & Petersen 1988). Each decision changes what the
 next one sees: committed capacity takes domestic demand (the rest must sell abroad at export
 prices) and counts in the learning curve.
 """
@@ -29,6 +32,7 @@ class Investor(mesa.Agent):
         self.hurdle_premium: float = row.hurdle_premium
         self.home_regions: list[str] = list(row.home_regions)
         self.stages: list[str] = list(row.stages)
+        self.reinvested_profit_share: float = row.reinvested_profit_share
         self.spent_usd = 0.0
         self.projects: list[str] = []
         self.outlays: list[tuple[int, float]] = []  # (year construction ends, USD per year)
@@ -40,7 +44,8 @@ class Investor(mesa.Agent):
         # the budget caps a year's capital outlay: projects under construction spend theirs
         # evenly over their lead time, so a large mine fits if its yearly share does
         self.outlays = [(end, usd) for end, usd in self.outlays if end > year]
-        budget = self.annual_budget_usd - sum(usd for _, usd in self.outlays)
+        budget = (self.annual_budget_usd + self.retained_cash_flow_usd()
+                  - sum(usd for _, usd in self.outlays))
         started = []
         while len(started) < self.model.params.max_projects_per_year:
             project = best_project(self.model, self, year, budget)
@@ -54,6 +59,19 @@ class Investor(mesa.Agent):
             self.projects.append(fid)
             started.append(fid)
         return started
+
+    def retained_cash_flow_usd(self) -> float:
+        """The reinvested share of last year's after-tax operating profit of its plants (USD);
+        each plant's year-to-date profit restarts here, each January."""
+        from model.chain import PROFIT_TAX_FEDERAL, PROFIT_TAX_REGIONAL
+
+        profit = 0.0
+        for plant in [*self.model.processing_plants, *getattr(self.model, "sector_plants", ())]:
+            if plant.owner == self.investor_id:
+                profit += plant.profit_this_year_usd
+                plant.profit_this_year_usd = 0.0
+        after_tax = profit - (PROFIT_TAX_FEDERAL + PROFIT_TAX_REGIONAL) * max(profit, 0.0)
+        return self.reinvested_profit_share * max(after_tax, 0.0)
 
     def __repr__(self) -> str:
         return f"<Investor {self.investor_id}>"

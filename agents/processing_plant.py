@@ -1,11 +1,14 @@
-"""Processing plants: the rare-earth stages (separation → metals → magnets) first.
+"""Processing plants of every sector: the rare-earth stages (separation → metals → magnets) and
+the sectors of the scenario's ``[[sectors]]`` table (aluminium, electronics, gas chemistry,
+timber).
 
 A plant is created from scenario data (existing and committed plants) or by an investor's
 decision. It is ``building`` until its online year, then ramps up (first plants of a stage
 slowly, later ones faster as domestic know-how accumulates), produces when its margin is
-positive (the materials market decides, ``model/markets/materials.py``), and closes after
-``closure_months`` of losses in a row. The sectors issue (#10) makes it generic over a sector
-table.
+positive (the materials market decides for the rare-earth stages,
+``model/markets/materials.py``; the sector market for the others, ``model/markets/sectors.py``),
+and closes after ``closure_months`` of losses in a row. One class for every sector: they differ
+only in data (``sector``, ``stage``, the sector row's numbers), not in behaviour.
 """
 
 from __future__ import annotations
@@ -24,10 +27,13 @@ class ProcessingPlant(Facility):
 
     def __init__(self, model, row, cell, stage: str, capacity_t_per_year: float, owner: str,
                  state: FacilityState, online_year: int | None, capex_usd: float = 0.0,
-                 power_node: str | None = None):
+                 power_node: str | None = None, sector: str = "rare_earths",
+                 energy_mwh_per_t: float | None = None):
         super().__init__(model, row, cell, state)
-        self.sector = "rare_earths"
-        self.stage = stage
+        self.sector = sector
+        self.stage = stage  # the chain's stage; the sector id for plants of other sectors
+        # the plant's own energy intensity (MWh per unit) where it differs from its sector's
+        self.energy_mwh_per_t = energy_mwh_per_t
         self.capacity_t_per_year = float(capacity_t_per_year)
         self.owner = owner
         self.online_year = online_year
@@ -37,9 +43,12 @@ class ProcessingPlant(Facility):
         self.months_online = 0
         self.loss_months = 0
         self.utilisation = 0.0  # last month's output / capacity
-        self.output_t = 0.0  # last month's output, t of the stage's product
+        self.output_t = 0.0  # last month's output, t of the stage's product (sector's unit)
+        self.cargo_t = 0.0  # last month's outbound cargo, t (sectors beyond rare earths)
+        self.cargo_cost_usd = 0.0  # and its freight cost, USD
         self.profit_usd = 0.0  # last month's operating profit
         self.cumulative_output_t = 0.0
+        self.profit_this_year_usd = 0.0  # operating profit since January (owner's cash flow)
         self.backup_for: str | None = None  # a standby backup: the id of the plant it stands in for
 
     @property
@@ -65,13 +74,14 @@ class ProcessingPlant(Facility):
         self.cumulative_output_t += output_t
         self.utilisation = output_t / (self.capacity_t_per_year / 12.0) if self.capacity_t_per_year else 0.0
         self.profit_usd = profit_usd
+        self.profit_this_year_usd += profit_usd
         self.months_online += 1
         self.loss_months = self.loss_months + 1 if profit_usd < 0 else 0
         if self.loss_months >= closure_months:
             self.state = FacilityState.RETIRED
 
     def describe(self) -> dict:
-        return {**super().describe(), "stage": self.stage, "owner": self.owner,
+        return {**super().describe(), "sector": self.sector, "stage": self.stage, "owner": self.owner,
                 "capacity_t_per_year": self.capacity_t_per_year, "online_year": self.online_year,
                 "utilisation": self.utilisation, "output_t_last_month": self.output_t,
                 "profit_usd_last_month": self.profit_usd, "capex_usd": self.capex_usd,

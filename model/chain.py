@@ -11,7 +11,8 @@ REE-dependent goods in three tiers (scenario ``[[demand_tiers]]``, calibrated so
 year's imports are the seed's): REE materials (oxides, metals), magnets and components,
 finished equipment. A tier's REE content (t REO-eq per M USD) is the domestic final demand the
 chain's stages can serve; the import bill of a tier is its value less what domestic plants
-supply at import parity. Finished equipment waits for the electronics sector (issue #10).
+supply at import parity. Finished equipment is replaced by the electronics sector's domestic
+sales (``model/sectors.py``), whose magnet use adds to the magnets' domestic demand.
 Exports are what the chain does not process at home, at export prices, plus the exogenous
 other-rare-metal stream of ``[[export_streams]]`` (labelled as exogenous everywhere).
 """
@@ -150,7 +151,22 @@ class ChainSystem:
         return cal.year - cal.start_year + (cal.month - 0.5) / 12.0
 
     def tier_value_usd_per_year(self, tier, years: float) -> float:
+        """A tier's import value before domestic supply (USD/yr); the magnets tier also holds the
+        magnets domestic sector plants (electronics) use, at import parity (last month's)."""
+        value = self.base_tier_value_usd_per_year(tier, years)
+        if "magnets" in tier.supplied_by_stages:
+            value += self.sector_magnet_t_per_year() * self.stage_rows["magnets"] \
+                .world_price_usd_per_t * (1.0 + tier.import_markup)
+        return value
+
+    def base_tier_value_usd_per_year(self, tier, years: float) -> float:
+        """The tier's own import value on its growth path (USD/yr)."""
         return tier.base_import_usd_per_year * (1.0 + tier.growth_per_year) ** years
+
+    def sector_magnet_t_per_year(self) -> float:
+        """Magnets (t/yr) used by the domestic plants of other sectors (electronics)."""
+        sectors = getattr(self.model, "sectors", None)
+        return sectors.magnet_demand_t_per_year() if sectors is not None else 0.0
 
     def final_demand_t_per_year(self, years: float) -> np.ndarray:
         """(S,) domestic final demand for each stage's product (t REO-eq/yr)."""
@@ -158,10 +174,12 @@ class ChainSystem:
         for t in self.tiers:
             if not t.supplied_by_stages:
                 continue
-            reo = self.tier_value_usd_per_year(t, years) / 1e6 * t.reo_t_per_musd
+            reo = self.base_tier_value_usd_per_year(t, years) / 1e6 * t.reo_t_per_musd
             for st in t.supplied_by_stages:
                 # no sourced split between oxides and metals: even shares (assumption)
                 demand[STAGES.index(st)] += reo / len(t.supplied_by_stages)
+        # magnets bought by domestic electronics plants (t magnet x t REO-eq per t magnet)
+        demand[STAGES.index("magnets")] += self.sector_magnet_t_per_year() * self.k[-1]
         return demand
 
     def price_index(self, fractional_year: float) -> np.ndarray:
@@ -294,6 +312,9 @@ class ChainSystem:
         for t in self.tiers:
             value = self.tier_value_usd_per_year(t, years)
             domestic = sum(supplied[STAGES.index(st)] for st in t.supplied_by_stages)
+            sectors = getattr(model, "sectors", None)
+            if sectors is not None:  # electronics replaces finished-equipment imports
+                domestic += sectors.tier_supply_usd_per_year(t.id)
             imports = max(value - domestic, 0.0)
             tier_imports[t.id] = imports
             tier_share[t.id] = 1.0 - imports / value if value > 0 else 0.0
@@ -352,6 +373,13 @@ class ChainSystem:
         for m in self.model.mines:
             if m.state in (FacilityState.OPERATING, FacilityState.BUILDING):
                 general[names.index(m.region)] += m.jobs
+        for y in getattr(self.model, "shipyards", ()):  # yards' added capacity (issue #5)
+            if y.added_jobs > 0 and y.region in names:
+                general[names.index(y.region)] += y.added_jobs
+        if getattr(self.model, "sectors", None) is not None:  # new plants of other sectors
+            for region, gen, sk in self.model.sectors.labour_demand():
+                general[names.index(region)] += gen
+                skilled[names.index(region)] += sk
         force = np.array([self.regions[n].labour_force or 0.0 for n in names])
         base = np.array([self.regions[n].wage_usd_per_month or 0.0 for n in names])
         out = clear_labour(force, base, general, skilled, self.labour)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from model.indicators import available
+from model.indicators import available, family_keys
 
 if TYPE_CHECKING:
     from model.siberia_model import SiberiaModel
@@ -38,8 +38,8 @@ class IndicatorCollector(mesa.DataCollector):
         self._families: list[tuple[Callable, list[tuple[str, str]]]] = []
         reporters: dict[str, Callable] = dict(self._plain)
         for name, ind in available(model).items():
-            if ind.per == "power_node":
-                cols = [(f"{name}:{node}", node) for node in model.power.nodes]
+            if ind.per:  # a family: one column per power node, or per sector
+                cols = [(f"{name}:{key}", key) for key in family_keys(model, ind.per)]
                 self._families.append((ind.compute, cols))
                 for col, node in cols:
                     reporters[col] = (lambda m, f=ind.compute, n=node: f(m)[n])

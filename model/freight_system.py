@@ -1,6 +1,6 @@
 """Freight of a run: background flows and the chain's shipments over the network, each month.
 
-Glue between the Mesa world and the Mesa-free network (``model/markets/freight.py``), like
+Glue between the Mesa world and the Mesa-free network (``model/markets/freight/``), like
 ``model/power_system.py`` for power (docs/ODD.md §7.4):
 
 - Each month the scenario's ``[[background_freight]]`` (grown from its base year) is assigned to
@@ -17,6 +17,8 @@ Glue between the Mesa world and the Mesa-free network (``model/markets/freight.p
   (a capacity factor) each January from last year's utilisation.
 - ``cost_usd_per_t`` gives investors route costs between two points (links open all year), in
   place of the chain's distance-based placeholder.
+- ``links`` (``model/freight_links.py``) books the lever links' income and capital each month
+  for their NPV indicators; the rows marked ``industrial`` scale with ``industrial_base``.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from agents.facility import FacilityState
-from model.geo.geodesy import haversine_km
+from model.freight_links import LinkAccounts
+from model.geo.geodesy import EARTH_RADIUS_KM
 from model.markets.freight import (
     Assignment,
     Flows,
@@ -55,7 +58,10 @@ class FreightSystem:
         self.rows = list(s.background_freight)
         # where each background flow starts and ends never changes: place it once
         self._bg = background_flows(self.net, self.rows, model.calendar.start_year)
-        self._bg_base_t = np.array([r.volume_t_per_year for r in self.rows])
+        # the industrial base's rows scale with ``industrial_base`` (0 = none)
+        self._bg_base_t = np.array([r.volume_t_per_year * (model.params.industrial_base
+                                                           if r.industrial else 1.0)
+                                    for r in self.rows])
         self._bg_growth = np.array([r.growth_per_year for r in self.rows])
         self._bg_base_year = np.array([r.base_year for r in self.rows])
         L = self.net.n_links
@@ -81,6 +87,7 @@ class FreightSystem:
             [self.net.route_links(r) for r in ("trans_siberian", "bam") if r in self.net.route_ids]
             or [np.array([], dtype=int)])
         # the links each choke point can cut: its routes' links with an end within its radius
+        self.links = LinkAccounts(model, self)  # the lever links' cash flows and NPVs
         self.choke_links: dict[str, np.ndarray] = {}
         for point in getattr(model, "choke_points", []):
             links = [lk for r in point.routes if r in self.net.route_ids
@@ -169,6 +176,10 @@ class FreightSystem:
             if p.output_t > 0:
                 tonnes += p.output_t
                 cost += p.output_t * self.cost_usd_per_t(p.lat, p.lon, *MOSCOW)
+        for p in getattr(model, "sector_plants", ()):  # other sectors' cargo (model/sectors.py)
+            if p.cargo_t > 0:  # priced on these routes by model/sectors.py (cached per year)
+                tonnes += p.cargo_t
+                cost += p.cargo_cost_usd
         return tonnes, cost
 
     def run_month(self) -> Assignment:
@@ -194,6 +205,7 @@ class FreightSystem:
         if model.chain is not None and self.chain_cost_usd > 0:
             model.chain.ledger.pay("firms", "firms", self.chain_cost_usd, "freight")
         self.utilisation_by_year.setdefault(cal.year, []).append(a.link_utilisation)
+        self.links.record_month(a)
         return a
 
     # --- readings -----------------------------------------------------------------------------
@@ -228,4 +240,18 @@ def _assign(net, flows, month, year, p, opens_year, capacity_factor, cost_factor
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    return float(haversine_km(lat1, lon1, lat2, lon2))
+    """Great-circle km between two points: ``haversine_km``'s formula on plain floats (a
+    numpy call per scalar pair costs ~30x more, and the chain prices thousands a run)."""
+    key = (lat1, lon1, lat2, lon2)
+    km = _KM_CACHE.get(key)
+    if km is None:
+        p1, p2 = math.radians(lat1), math.radians(lat2)
+        a = (math.sin((p2 - p1) / 2) ** 2
+             + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+        km = _KM_CACHE[key] = 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(max(a, 0.0), 1.0)))
+        if len(_KM_CACHE) > 100_000:
+            _KM_CACHE.clear()
+    return km
+
+
+_KM_CACHE: dict[tuple[float, float, float, float], float] = {}

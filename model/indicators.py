@@ -31,7 +31,8 @@ class Indicator:
     group: str
     compute: Callable[[SiberiaModel], float] | None = None
     pending: str = ""  # which issue gives the mechanism, when compute is None
-    per: str = ""  # "power_node": compute returns {node: value}, one column per node
+    per: str = ""  # "power_node" / "sector": compute returns {key: value}, one column per key
+    signed: bool = False  # a balance that may be negative (an NPV, a cash flow); others are >= 0
 
     @property
     def available(self) -> bool:
@@ -139,12 +140,26 @@ def _facility_value_added(m: SiberiaModel, siberian_only: bool) -> float:
     return total * 12.0
 
 
+def _sector_value_added(m: SiberiaModel, siberian_only: bool) -> float:
+    """Annualised value added of the other sectors' plants built in the run (the base-year
+    smelters' is in the regions' base GRP already)."""
+    sectors = getattr(m, "sectors", None)
+    return sectors.new_plants_value_added_usd_per_year(siberian_only) if sectors else 0.0
+
+
 def _gdp(m: SiberiaModel) -> float:
-    return _base_grp(m, False) + _facility_value_added(m, False)
+    return (_base_grp(m, False) + _facility_value_added(m, False)
+            + _sector_value_added(m, False))
 
 
 def _siberia_grp(m: SiberiaModel) -> float:
-    return _base_grp(m, True) + _facility_value_added(m, True)
+    return (_base_grp(m, True) + _facility_value_added(m, True)
+            + _sector_value_added(m, True))
+
+
+def _by_sector(what: str) -> Callable[[SiberiaModel], dict[str, float]]:
+    """A per-sector family over the Siberian regions (``model/sectors.py``)."""
+    return lambda m: m.sectors.siberia_by_sector(what)
 
 
 def _substitution(tiers: tuple[str, ...] | None) -> Callable[[SiberiaModel], float]:
@@ -247,6 +262,11 @@ def _threats(fn: Callable[[SiberiaModel], float]) -> Callable[[SiberiaModel], fl
     return lambda m: float(fn(m)) if getattr(m, "threats", None) is not None else 0.0
 
 
+_LINK_ACCOUNTS = (("nsr_rail_link", "NSR rail link (Bovanenkovo-Sabetta, nsr_rail_link_year)"),
+                  ("river_waterways", "Ob, Yenisei and Lena waterways (river_development)"),
+                  ("eastern_polygon", "Trans-Siberian and BAM (capacity expansion)"))
+
+
 def _freight(fn: Callable[[SiberiaModel], float]) -> Callable[[SiberiaModel], float]:
     return lambda m: float(fn(m)) if getattr(m, "freight", None) is not None \
         and m.freight.last is not None else 0.0
@@ -287,7 +307,8 @@ INDICATORS: dict[str, Indicator] = {
                   "Share of the REE-dependent import basket (all tiers) replaced by domestic "
                   "output.", "trade",
                   compute=_chain(_substitution(None))),
-        Indicator("investment_usd", "USD/yr", "Capital spending on the chain's new facilities.",
+        Indicator("investment_usd", "USD/yr", "Capital spending on the chain's and the other "
+                  "sectors' new facilities.",
                   "economy", compute=_chain(lambda m: m.chain.last.investment_usd * 12.0)),
         Indicator("public_support_usd", "USD/yr",
                   "State support paid to the chain's projects (part of investment_usd).",
@@ -321,8 +342,8 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("siberia_grp_usd", "USD/yr", "Gross regional product of the Siberian regions.",
                   "economy", compute=_chain(_siberia_grp)),
         Indicator("siberia_jobs", "jobs",
-                  "Jobs in the chain's plants and mines (operating or building) in the "
-                  "Siberian regions.",
+                  "Jobs in the chain's plants and mines and the other sectors' new plants "
+                  "(operating or building) in the Siberian regions.",
                   "economy", compute=_chain(_siberia_jobs)),
         Indicator("siberia_population", "persons",
                   "Population of the regions the model counts as Siberia (east of the Urals).",
@@ -345,6 +366,18 @@ INDICATORS: dict[str, Indicator] = {
                   compute=_hydro_capacity_mw),
         Indicator("thermal_capacity_mw", "MW", "Operating coal and gas capacity in the model.",
                   "power", compute=_thermal_capacity_mw),
+        Indicator("sector_output", "units/yr",
+                  "Output of each sector's plants in the Siberian regions, in the sector's unit "
+                  "(rare earths: t REO-eq of mines and plants; aluminium: t; electronics: M USD "
+                  "at 2024 world prices; gas chemistry: t polymers; timber: m3).", "sectors",
+                  compute=_by_sector("output"), per="sector"),
+        Indicator("sector_value_added_usd", "USD/yr",
+                  "Value added of each sector's plants in the Siberian regions (sales less "
+                  "materials, feed, power and freight).", "sectors",
+                  compute=_by_sector("value_added"), per="sector"),
+        Indicator("sector_power_twh", "TWh/yr",
+                  "Electricity used by each sector's plants in the Siberian regions.", "sectors",
+                  compute=_by_sector("power"), per="sector"),
         Indicator("power_price_siberia_usd_per_mwh", "USD/MWh",
                   "Wholesale energy price in Siberia: load-weighted mean of the Siberian nodes' "
                   "duals (no capacity payments).", "power", compute=_price_siberia),
@@ -403,6 +436,25 @@ INDICATORS: dict[str, Indicator] = {
                                                  default=0.0))),
         Indicator("freight_capex_usd", "USD", "Shippers' capacity investment so far.", "freight",
                   compute=_freight(lambda m: sum(s.capex_usd for s in m.shippers))),
+        *[Indicator(f"{acc}_npv_usd", "USD",
+                    f"NPV of the {what} at the discount rate to the run's start: cash so far "
+                    "plus the rest of its life at the last 12 months' income (model/"
+                    "freight_links.py).", "freight",
+                    compute=_freight(lambda m, acc=acc: m.freight.links.npv_usd(acc)),
+                    signed=True)
+          for acc, what in _LINK_ACCOUNTS],
+        *[Indicator(f"{acc}_cash_usd_per_year", "USD/yr",
+                    f"Cash flow of the {what} this month: tariff margin less capital spent "
+                    "(annualised).", "freight",
+                    compute=_freight(lambda m, acc=acc: m.freight.links.cash_usd_per_year(acc)),
+                    signed=True)
+          for acc, what in _LINK_ACCOUNTS],
+        Indicator("shipyard_queue_dwt", "dwt",
+                  "Vessels ordered from the yards and not yet delivered (deadweight t).",
+                  "freight", compute=lambda m: float(sum(y.queue_dwt for y in m.shipyards))),
+        Indicator("shipyard_capacity_dwt_per_year", "dwt/yr",
+                  "What the river and ice-class yards can deliver a year.", "freight",
+                  compute=lambda m: float(sum(y.capacity_dwt_per_year for y in m.shipyards))),
         # --- threats ---
         Indicator("backup_facilities", "count",
                   "Backup plants in Siberia, built or under construction.", "threats",
@@ -445,8 +497,15 @@ def columns(model: SiberiaModel) -> list[str]:
     """The DataCollector's model columns for ``model`` (families expand to one per node)."""
     out = ["year", "month"]
     for name, i in available(model).items():
-        if i.per == "power_node":
-            out += [f"{name}:{node}" for node in model.power.nodes]
+        if i.per:
+            out += [f"{name}:{key}" for key in family_keys(model, i.per)]
         else:
             out.append(name)
     return out
+
+
+def family_keys(model: SiberiaModel, per: str) -> list[str]:
+    """The columns of a family: power nodes, or sectors (none without a sector table)."""
+    if per == "power_node":
+        return list(model.power.nodes)
+    return model.sectors.all_ids() if getattr(model, "sectors", None) is not None else []

@@ -1,6 +1,8 @@
 """Investment appraisal: candidate projects, their NPV, and building the chosen one.
 
-A candidate is a plant of one stage at one site in one size, or the development of a deposit.
+A candidate is a plant of one stage at one site in one size, or the development of a deposit;
+projects of the other sectors (aluminium, electronics, ...) are valued the same way by
+``model/sectors_invest.py`` and compete for the same investors' budgets here.
 Its value to an investor, per year at full output (docs/ODD.md §7.2):
 
 * prices — today's world prices by stage (``world_price_index`` × the scenario's path at the
@@ -225,7 +227,11 @@ def appraise_mine(model: SiberiaModel, investor: Investor, mine, year: int) -> l
 def candidates(model: SiberiaModel, investor: Investor, year: int) -> list[Project]:
     prices = model.expected_node_prices(year)
     out: list[Project] = []
+    sectors = getattr(model, "sectors", None)
     for stage in investor.stages:
+        if sectors is not None and stage in sectors.rows:  # aluminium, electronics, ...
+            out.extend(sectors.appraise(investor, stage, year, prices))
+            continue
         if stage == "mining":
             for mine in model.mines:
                 if mine.state is FacilityState.PLANNED:
@@ -256,6 +262,11 @@ def build(model: SiberiaModel, investor: Investor, project: Project, year: int) 
     months = project.lead_years * 12
     chain.spend_capex(project.capex_usd + project.subsidy_usd, months, project.imported_share,
                       project.subsidy_usd / max(project.capex_usd + project.subsidy_usd, 1.0))
+    sectors = getattr(model, "sectors", None)
+    if sectors is not None and project.stage in sectors.rows:
+        from model.sectors_invest import build_sector_plant
+
+        return build_sector_plant(sectors, investor, project, year)
     if project.kind == "mine":
         mine = model.facilities[project.site_id]
         mine.develop(year, project.lead_years, investor.investor_id, project.size_t_per_year,

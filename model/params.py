@@ -364,6 +364,22 @@ PARAMETERS: dict[str, Parameter] = {
                   "~2-8 kt REO-eq at 2024 metal prices); China, the main supplier, restricts "
                   "exports of REE materials",
            confidence="low"),
+        # --- sectors beyond rare earths (issue #10, model/sectors.py) ----------------------
+        _p(name="aluminium_price_multiplier", kind=float, default=1.0, bounds=(0.3, 3.0),
+           unit="index", group="sectors",
+           description="World aluminium price relative to the scenario's path (1 = as given; "
+                       "2 = an aluminium boom).",
+           source="facts.yaml sectors.aluminium.world_price_LME_2024_USD_per_t: LME 2,419 "
+                  "USD/t in 2024, 2,630 in 2025; LME ranged ~1,500-3,900 USD/t in 2000-2022 "
+                  "(recalled), i.e. about 0.6-1.6x",
+           confidence="medium"),
+        _p(name="sector_expansion", kind=bool, default=True, unit="on/off", group="sectors",
+           description="Investors may build new plants of the sectors beyond rare earths "
+                       "(aluminium, electronics, gas chemistry, timber); off = today's plants "
+                       "only.",
+           source="assumption — a switch to isolate the sectors' competition for power, "
+                  "labour and freight",
+           confidence="high"),
         # --- threats ----------------------------------------------------------------------
         _p(name="threat_intensity", kind=float, default=1.0, bounds=(0.0, 5.0), unit="index",
            group="threats",
@@ -460,13 +476,29 @@ PARAMETERS: dict[str, Parameter] = {
            source="facts.yaml transport.rail.eastern_polygon: capacity 144 Mt (2021) -> 158 "
                   "(2022) -> 173 (2023) -> 180 (2024), i.e. ~5-9%/yr with record investment",
            confidence="medium"),
-        _p(name="river_vessels_per_year", kind=float, default=30.0, bounds=(0.0, 800.0),
-           unit="vessels/yr", group="transport",
-           description="River vessels Russia's yards deliver a year; a river fleet grows no "
-                       "faster (each vessel ~18 kt a season: a 3,000 t barge, 6 trips).",
-           source="facts.yaml transport.shipbuilding.russian_river_fleet_context: <=30 commercial "
-                  "units built a year vs ~800 needed; barge size: Krasnoyarsk yard's project 1960 "
-                  "3,000 t deck barges; 6 trips a season: assumption",
+        _p(name="industrial_base", kind=float, default=1.0, bounds=(0.0, 2.0), unit="x",
+           group="transport",
+           description="Siberia's industrial cargo (the [[background_freight]] rows marked "
+                       "industrial: coal, oil products, timber, metals and containers on the "
+                       "eastern corridors) relative to today; 0 = no industrial base, only the "
+                       "Arctic resource projects' own cargo.",
+           source="seed: without an industrial base the transport links may not pay; 1 = the "
+                  "observed volumes of the rows (facts transport.rail.eastern_polygon)",
+           confidence="medium"),
+        _p(name="shipyard_capacity_factor", kind=float, default=1.0, bounds=(0.0, 5.0),
+           unit="x", group="transport",
+           description="Scales what the Siberian and Far Eastern yards deliver a year (the "
+                       "[[shipyards]] rows); 0 = no yard capacity: river and ice-class fleets "
+                       "cannot grow.",
+           source="facts.yaml transport.shipbuilding (yards and their output); 1 = the "
+                  "scenario's rows",
+           confidence="low"),
+        _p(name="shipyard_support_share", kind=float, default=0.0, bounds=(0.0, 1.0),
+           unit="share", group="transport",
+           description="Share of a shipyard expansion's capital paid by the state (Zhatai and "
+                       "Zvezda were built with public money).",
+           source="facts.yaml transport.shipbuilding: Zhatai ~4.2 bn RUB federal; default = "
+                  "market (no support)",
            confidence="medium"),
         _p(name="river_development", kind=float, default=0.0, bounds=(0.0, 1.0), unit="0-1",
            group="transport",

@@ -26,6 +26,7 @@ SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
 
 Confidence = Literal["high", "medium", "low"]
 LatLon = tuple[float, float]
+MAX_EAST_LON = 200.0  # route waypoints: east longitude continued past 180° (Bering Sea)
 
 
 # No number in the data comes near this (Russia's GDP is ~2e12 USD); beyond it a typo or a
@@ -205,9 +206,13 @@ class RouteRow(_Row):
     @field_validator("waypoints")
     @classmethod
     def _latlon(cls, v: list[LatLon]) -> list[LatLon]:
+        # a sea lane past the antimeridian keeps counting east (190 = 170° W): its legs stay
+        # short great circles, and the atlas (19..180° E) draws only the part inside it
         for lat, lon in v:
-            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                raise ValueError(f"waypoint ({lat}, {lon}) is not (lat, lon) in degrees")
+            if not (-90 <= lat <= 90 and -180 <= lon <= MAX_EAST_LON):
+                raise ValueError(f"waypoint ({lat}, {lon}) is not (lat, lon) in degrees "
+                                 f"(lon -180..{MAX_EAST_LON:g}, east past 180 for lanes that "
+                                 f"cross the antimeridian)")
         return v
 
 
@@ -243,12 +248,23 @@ class BackgroundFreightRow(_Row):
     modes: list[FreightMode] = Field(default_factory=lambda: ["rail", "river", "sea", "road"],
                                      min_length=1)  # the modes it uses today
     can_shift_to_water: bool = False  # may also take river and sea when open and cheaper
+    industrial: bool = False  # cargo of Siberia's industrial base (scaled by industrial_base)
 
 
 class ShipyardRow(_Located):
+    """A yard building one fleet's vessels (agents/shipyard.py): what it delivers a year, the
+    power and jobs at that capacity (expansions scale them pro rata), what more capacity costs
+    and what an order pays."""
+
     id: str
     name: str
     output: str
+    fleet: Literal["river", "ice_class"]
+    capacity_dwt_per_year: float = Field(ge=0)  # deadweight t of vessels delivered a year
+    power_mw: float = Field(ge=0)  # electric load at that capacity
+    jobs: float = Field(ge=0)  # employment at that capacity
+    capex_usd_per_dwt_year: float = Field(gt=0)  # an expansion, per dwt/yr of capacity
+    order_price_usd_per_dwt: float = Field(gt=0)  # what a shipper pays per dwt delivered
 
 
 class LargeLoadRow(_Located):
@@ -384,7 +400,7 @@ class WorldPricePathRow(_Row):
     ``world_price_usd_per_t``) at given years, linear in between, flat beyond the ends; it
     multiplies the catalogue's ``world_price_index``."""
 
-    stage: StageId
+    stage: str  # a [[stages]] id, or a [[sectors]] id (its product's price)
     years: list[int] = Field(min_length=1)
     index: list[float] = Field(min_length=1)
 
@@ -406,12 +422,16 @@ class WorldPricePathRow(_Row):
 
 
 class ProcessingPlantRow(_Located):
-    """An existing or committed plant of a chain stage (not mining: mines are [[deposits]])."""
+    """An existing or committed plant of a chain stage (not mining: mines are [[deposits]]) or
+    of another sector (``sector``, a [[sectors]] id; then no ``stage``)."""
 
     id: str
     name: str
-    stage: str  # a [[stages]] id other than "mining"
-    capacity_tpa: float = Field(ge=0)  # t/yr in the stage's output unit
+    sector: str = "rare_earths"  # "rare_earths" (the chain: give ``stage``) or a [[sectors]] id
+    stage: str | None = None  # a [[stages]] id other than "mining" (rare-earth plants only)
+    capacity_tpa: float = Field(ge=0)  # t/yr in the stage's (sector's) output unit
+    # the plant's own energy intensity where it differs from its sector's (smelters' pot lines)
+    energy_mwh_per_t: float | None = Field(default=None, ge=0)
     status: Literal["operating", "building"]
     online_year: int | None = None  # year a building plant starts output
     owner: str  # an [[investors]] id
@@ -435,7 +455,48 @@ class InvestorRow(_Row):
     annual_budget_usd: float = Field(ge=0)
     hurdle_premium: float = Field(ge=-0.1, le=0.2)  # added to the catalogue's discount_rate
     home_regions: list[str] = Field(default_factory=list)  # where it already operates
-    stages: list[str] = Field(default_factory=list)  # the stages it invests in
+    stages: list[str] = Field(default_factory=list)  # the stages and [[sectors]] it invests in
+    # share of last year's after-tax operating profit of its plants added to this year's budget
+    reinvested_profit_share: float = Field(default=0.0, ge=0, le=1)
+
+
+class SectorRow(_Row):
+    """An industry beyond the rare-earth chain (docs/ODD.md, "Sectors"), per unit of output.
+
+    ``output_unit`` names the unit (t of primary aluminium; 1 M USD of electronics at base-year
+    world prices; t of polymers; m3 of sawnwood). A plant's value added per unit is its price
+    less ``materials_usd_per_unit`` (bought non-energy inputs) less its power at the node price.
+    The rare-earth chain is the row with ``stages`` (its numbers stay in [[stages]]).
+    """
+
+    id: str
+    name: str
+    stages: list[str] = Field(default_factory=list)  # the chain's row: its [[stages]] ids
+    output_unit: str = ""
+    energy_mwh_per_unit: float = Field(default=0.0, ge=0)
+    capex_usd_per_unit_per_year: float = Field(default=0.0, ge=0)  # per unit/yr of capacity
+    lead_time_years: float = Field(default=1.0, gt=0)
+    materials_usd_per_unit: float = Field(default=0.0, ge=0)
+    jobs_per_k_units: float = Field(default=0.0, ge=0)  # jobs per 1,000 units/yr of capacity
+    skilled_share: float = Field(default=0.0, ge=0, le=1)
+    equipment_import_share: float = Field(default=0.0, ge=0, le=1)
+    world_price_usd_per_unit: float = Field(default=0.0, ge=0)  # base-year (2024) world price
+    max_utilisation: float = Field(default=1.0, gt=0, le=1)  # output / capacity at best
+    freight_t_per_unit: float = Field(default=0.0, ge=0)  # outbound cargo per unit of output
+    freight_direction: Literal["west", "east"] = "west"  # Moscow market, or the Chinese border
+    domestic_demand_units_per_year: float = Field(default=0.0, ge=0)  # base-year consumption
+    import_share: float = Field(default=0.0, ge=0, le=1)  # of domestic demand, base year
+    demand_growth_per_year: float = Field(default=0.0, ge=-0.2, le=0.3)
+    import_markup: float = Field(default=0.0, ge=0)  # import parity = world x (1 + markup)
+    # true: the base-year plants are agents and serve all domestic demand (aluminium: their load
+    # was apart from the base load); false: base-year output sits in the base load and GRP, and
+    # new plants compete only for the imported share of demand
+    base_output_modelled: bool = False
+    substitutes_tier: str | None = None  # a [[demand_tiers]] id whose imports its output replaces
+    magnet_t_per_unit: float = Field(default=0.0, ge=0)  # NdFeB magnets used per unit of output
+    plant_sizes: list[float] = Field(default_factory=list)  # candidate sizes, units/yr
+    learning_rate: float = Field(default=0.0, ge=0, le=0.5)
+    sites: list[str] = Field(default_factory=list)  # [[industrial_sites]] ids; empty = all
 
 
 class DemandTierRow(_Row):
@@ -489,6 +550,7 @@ TABLES: dict[str, tuple[type[_Row], str]] = {
     "demand_tiers": (DemandTierRow, "id"),
     "export_streams": (ExportStreamRow, "id"),
     "world_price_paths": (WorldPricePathRow, "stage"),
+    "sectors": (SectorRow, "id"),
     "freight_modes": (FreightModeRow, "mode"),
     "background_freight": (BackgroundFreightRow, "id"),
 }
@@ -526,6 +588,7 @@ class ScenarioFile(BaseModel):
     demand_tiers: list[DemandTierRow] = Field(default_factory=list)
     export_streams: list[ExportStreamRow] = Field(default_factory=list)
     world_price_paths: list[WorldPricePathRow] = Field(default_factory=list)
+    sectors: list[SectorRow] = Field(default_factory=list)
     freight_modes: list[FreightModeRow] = Field(default_factory=list)
     background_freight: list[BackgroundFreightRow] = Field(default_factory=list)
 
@@ -564,6 +627,7 @@ class Scenario(BaseModel):
     demand_tiers: list[DemandTierRow]
     export_streams: list[ExportStreamRow]
     world_price_paths: list[WorldPricePathRow]
+    sectors: list[SectorRow]
     freight_modes: list[FreightModeRow]
     background_freight: list[BackgroundFreightRow]
 
@@ -841,8 +905,23 @@ def _check_chain(s: Scenario) -> None:
                                 f"{', '.join(choices) or '(none)'}")
 
     plant_stages = [i for i in stages if i != "mining"]
+    sectors = [x.id for x in s.sectors if not x.stages]  # the chain's row is "rare_earths"
+    for x in s.sectors:
+        for st in x.stages:
+            known("sectors", x.id, "stages", st, stages)
+        if x.substitutes_tier is not None:
+            known("sectors", x.id, "substitutes_tier", x.substitutes_tier,
+                  [t.id for t in s.demand_tiers])
+        for site in x.sites:
+            known("sectors", x.id, "sites", site, [i.id for i in s.industrial_sites])
+        if not x.stages and not x.plant_sizes:
+            raise ScenarioError(f"{where} [[sectors]] {x.id!r} field 'plant_sizes': give the "
+                                f"candidate plant sizes (units/yr)")
     for p in s.processing_plants:
-        known("processing_plants", p.id, "stage", p.stage, plant_stages)
+        if p.sector == "rare_earths":
+            known("processing_plants", p.id, "stage", str(p.stage), plant_stages)
+        else:
+            known("processing_plants", p.id, "sector", p.sector, ["rare_earths", *sectors])
         known("processing_plants", p.id, "owner", p.owner, investors)
         if p.status == "building" and p.online_year is None:
             raise ScenarioError(f"{where} [[processing_plants]] {p.id!r} field 'online_year': "
@@ -851,7 +930,9 @@ def _check_chain(s: Scenario) -> None:
         for r in inv.home_regions:
             known("investors", inv.id, "home_regions", r, regions)
         for st in inv.stages:
-            known("investors", inv.id, "stages", st, stages)
+            known("investors", inv.id, "stages", st, [*stages, *sectors])
+    for path in s.world_price_paths:
+        known("world_price_paths", path.stage, "stage", path.stage, [*stages, *sectors])
     for t in s.demand_tiers:
         for st in t.supplied_by_stages:
             known("demand_tiers", t.id, "supplied_by_stages", st, stages)

@@ -37,6 +37,7 @@ from agents import (
     Shipper,
 )
 from agents.data_center import AIDeveloper, DataCenter
+from agents.shipyard import Shipyard
 from model.calendar import Calendar
 from model.chain import ChainSystem
 from model.collector import IndicatorCollector
@@ -47,6 +48,7 @@ from model.geo.atlas import PortPoint, RouteLine
 from model.params import Params
 from model.power_system import PowerSystem
 from model.scenario import Scenario, load_scenario
+from model.sectors import REE_SECTOR, SectorSystem
 from model.threats import ThreatSystem
 
 
@@ -112,6 +114,10 @@ class SiberiaModel(mesa.Model):
                                           else None)
         self.chain: ChainSystem | None = (ChainSystem(self) if self.scenario_data.stages
                                           and self.power is not None else None)
+        self.sectors: SectorSystem | None = (SectorSystem(self) if self.chain is not None
+                                             and any(not r.stages for r in
+                                                     self.scenario_data.sectors) else None)
+        self._init_sector_plants()
         self._forecast: dict[int, np.ndarray] = {}
         self.threats = ThreatSystem(self)
         self.freight: FreightSystem | None = (FreightSystem(self)
@@ -181,17 +187,25 @@ class SiberiaModel(mesa.Model):
         self.regions = Region.create_agents(self, len(s.regions), s.regions, n_cells, area_km2)
 
         self.shippers = AgentSet(
-            [Shipper(self, operator, mode, ids) for operator, mode, ids in self._operators()],
-            random=self.random)
+            [Shipper(self, operator, mode, ids, fleet)
+             for operator, mode, ids, fleet in self._operators()], random=self.random)
+        self.shipyards: list[Shipyard] = []
+        for row in s.shipyards:
+            yard = Shipyard(self, row, self.cell_at(row.lat, row.lon))
+            self.register_facility(yard)
+            self.shipyards.append(yard)
         self.planner = Planner(self, self.params.planning_mode, list(self.planned_hydro))
-        self.processing_plants: list[ProcessingPlant] = []
+        self.processing_plants: list[ProcessingPlant] = []  # the rare-earth chain's
+        self.sector_plants: list[ProcessingPlant] = []  # aluminium, electronics, ... (sectors)
         self._region_siberian = {r.name: r.siberian for r in s.regions}
         for row in s.processing_plants:
             state = (FacilityState.OPERATING if row.status == "operating"
                      else FacilityState.BUILDING)
-            plant = ProcessingPlant(self, row, self.cell_at(row.lat, row.lon), row.stage,
-                                    row.capacity_tpa, row.owner, state, row.online_year,
-                                    row.capex_usd or 0.0, power_node=row.power_node)
+            plant = ProcessingPlant(self, row, self.cell_at(row.lat, row.lon),
+                                    row.stage or row.sector, row.capacity_tpa, row.owner, state,
+                                    row.online_year, row.capex_usd or 0.0,
+                                    power_node=row.power_node, sector=row.sector,
+                                    energy_mwh_per_t=row.energy_mwh_per_t)
             self.register_facility(plant)
         self.investors = AgentSet([Investor(self, row) for row in s.investors],
                                   random=self.random)
@@ -201,6 +215,25 @@ class SiberiaModel(mesa.Model):
             self.register_facility(point)
             self.choke_points.append(point)
         self.ai_developer = AIDeveloper(self)
+
+    def _init_sector_plants(self) -> None:
+        """The sectors' scenario plants: their power node, their replacement value where the row
+        gives no capex (threat losses), and which are staffed already (operating at the start)."""
+        if self.sectors is None:
+            if self.sector_plants:
+                raise ScenarioError(f"{self.scenario_data.path}: [[processing_plants]] of sectors "
+                                    f"need [[sectors]] rows, the chain's [[stages]] and power")
+            return
+        for pl in self.sector_plants:
+            pl.power_node = pl.power_node or self.power.region_node[pl.region]
+            if not pl.capex_usd:
+                pl.capex_usd = (pl.capacity_t_per_year
+                                * self.sectors.rows[pl.sector].capex_usd_per_unit_per_year)
+            if pl.state is FacilityState.OPERATING:
+                self.sectors.staffed_at_start.add(pl.facility_id)
+        # the base-year plants (the smelters, fixed loads until issue 10) as planning views see
+        # them: the power forecasts and the planner count them as they counted the fixed loads
+        self.power.base_sector_mw = self.sectors.committed_load_mw_by_node(base_only=True)
 
     def facility_rng(self, facility_id: str, purpose: str) -> np.random.Generator:
         """A random stream of its own for one facility and one purpose (outages, hazards).
@@ -233,15 +266,19 @@ class SiberiaModel(mesa.Model):
         if isinstance(facility, ProcessingPlant):
             if facility.power_node is None and getattr(self, "power", None) is not None:
                 facility.power_node = self.power.region_node[facility.region]
-            self.processing_plants.append(facility)
+            if facility.sector == REE_SECTOR:
+                self.processing_plants.append(facility)
+            else:
+                self.sector_plants.append(facility)
         if getattr(self, "threats", None) is not None:
             self.threats.add(facility)
 
     def region_is_siberian(self, region: str) -> bool:
         return self._region_siberian.get(region, False)
 
-    def _operators(self) -> list[tuple[str, str, list[str]]]:
-        """One shipper per operator: the railways, each river fleet, NSR shipping."""
+    def _operators(self) -> list[tuple[str, str, list[str], str | None]]:
+        """One shipper per operator: the railways, each river fleet, NSR shipping; river fleets
+        and the NSR's ice-class fleet grow through the yards (the fourth element)."""
         ops: dict[tuple[str, str], list[str]] = {}
         for r in self.scenario_data.routes:
             if r.status != "operating":
@@ -253,7 +290,9 @@ class SiberiaModel(mesa.Model):
             else:
                 key = (f"{r.name} operator", r.mode)
             ops.setdefault(key, []).append(r.id)
-        return [(op, mode, ids) for (op, mode), ids in sorted(ops.items())]
+        fleet = {"river": "river", "Northern Sea Route shipping": "ice_class"}
+        return [(op, mode, ids, fleet.get(op, fleet.get(mode) if mode == "river" else None))
+                for (op, mode), ids in sorted(ops.items())]
 
     # --- queries used by indicators, agents and front ends ----------------------------------
     def capacity_mw(self, fuel: str) -> float:
@@ -276,13 +315,23 @@ class SiberiaModel(mesa.Model):
         self.record_year, self.record_month = self.calendar.year, self.calendar.month
         if self.calendar.month == 1:
             self.invest()
+        self.decide_sector_output()
         self.clear_power_market()
+        self.run_sectors()
         self.run_materials_chain()
         self.move_freight()
         self.apply_threats()
         self.datacollector.collect(self)
         self.calendar.advance()
         self.running = not self.finished
+
+    def shipyard_load_mw_by_node(self) -> np.ndarray:
+        """(N,) load of the yards' capacity added in the run (today's is in the base loads)."""
+        load = np.zeros(len(self.power.nodes))
+        for y in self.shipyards:
+            if y.added_load_mw > 0:
+                load[self.power.nodes.index(self.power.region_node[y.region])] += y.added_load_mw
+        return load
 
     def data_centre_mw_by_node(self) -> np.ndarray:
         load = np.zeros(len(self.power.nodes))
@@ -294,8 +343,25 @@ class SiberiaModel(mesa.Model):
         """Phase 1 — power market: every station dispatched by LP; node prices are duals."""
         if self.power is not None:
             industry = self.chain.load_mw_by_node if self.chain is not None else None
+            if any(y.added_dwt > 0 for y in self.shipyards):  # yards' expansions draw power
+                industry = (self.shipyard_load_mw_by_node() if industry is None
+                            else industry + self.shipyard_load_mw_by_node())
+            if self.sectors is not None:
+                industry = (self.sectors.load_mw_by_node if industry is None
+                            else industry + self.sectors.load_mw_by_node)
             self.power.clear_month(self.data_centre_mw_by_node(), industry)
             self._price_history.append(self.power.last.node_price)
+
+    def decide_sector_output(self) -> None:
+        """Phase 0 — sectors (aluminium, electronics, gas chemistry, timber): each plant's output
+        this month at last month's power price; their load enters this month's power market."""
+        if self.sectors is not None:
+            self.sectors.decide_month()
+
+    def run_sectors(self) -> None:
+        """Phase 1b — sectors: output shed with industrial load, sales, costs and wages booked."""
+        if self.sectors is not None:
+            self.sectors.book_month()
 
     def run_materials_chain(self) -> None:
         """Phase 2 — materials chain: mine → separation → metals → magnets → demand or export."""
@@ -315,10 +381,13 @@ class SiberiaModel(mesa.Model):
         if self.chain is not None:
             self._commission_chain(year)
         self.planner.plan_hydro(year)
-        if self.freight is not None:
-            vessels = [self.params.river_vessels_per_year]  # shared by the river fleets
+        if self.freight is not None:  # yards deliver, shippers order, yards appraise growth
+            for yard in self.shipyards:
+                yard.deliver(year)
             for shipper in self.shippers:
-                shipper.decide(year, vessels)
+                shipper.decide(year, [y for y in self.shipyards if y.fleet == shipper.fleet])
+            for yard in self.shipyards:
+                yard.consider_expansion(year)
         if self.power is not None:
             self.ai_developer.site_centres(year, self._ai_sites())
         if self.chain is not None:
@@ -336,11 +405,17 @@ class SiberiaModel(mesa.Model):
             plant.commission_if_ready(year, _ramp_months(self, plant.stage))
         for mine in self.mines:
             mine.commission_if_ready(year)
+        if self.sectors is not None:
+            self.sectors.commission(year)
 
     def committed_load_mw_by_node(self) -> np.ndarray:
-        """(N,) flat load decided but not in the base loads: data centres and the chain's plants
-        operating or under construction (at full output), as the planner projects it."""
+        """(N,) flat load decided but not in the base loads: data centres, the chain's plants and
+        the other sectors' plants built in the run, operating or under construction (at full
+        output), as the planner projects it. The sectors' base-year plants (the smelters) are in
+        the power system's planning view already (``PowerSystem.base_sector_mw``)."""
         load = self.data_centre_mw_by_node()
+        if self.sectors is not None:  # plants of other sectors built in the run (the base-year
+            load = load + self.sectors.committed_load_mw_by_node(new_only=True)  # ones: below)
         if self.chain is not None:
             for pl in self.processing_plants:
                 if pl.state in (FacilityState.OPERATING, FacilityState.BUILDING):

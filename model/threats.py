@@ -137,6 +137,9 @@ class ThreatSystem:
     def output_value_usd_per_month(self, f: Facility) -> float:
         model = self.model
         chain = model.chain
+        if f.kind == "processing_plant" and getattr(f, "sector", "rare_earths") != "rare_earths":
+            sectors = getattr(model, "sectors", None)  # aluminium, electronics, ... (issue #10)
+            return sectors.output_value_usd_per_month(f) if sectors is not None else 0.0
         if f.kind == "processing_plant" and chain is not None:
             s = ("mining", "separation", "metals", "magnets").index(f.stage)
             price = chain.world_price[s] * chain.price_index(model.calendar.fractional_year)[s]

@@ -68,10 +68,25 @@ def _price_ratio_energy_only(base: BaseYear) -> float:
 
 
 def _aluminium_power_share(base: BaseYear) -> float:
+    """The aluminium smelters' electricity over all consumption at the IPS Siberia nodes in the
+    base year: the aluminium sector's plants (``model/sectors.py``) where the scenario has them,
+    else its fixed industrial loads (``[[large_loads]]``)."""
     p = base.model.power
     mask = _ips_siberia(base)
-    industry = p.industry_mwh_by_year[base.year][mask].sum()
+    sectors = getattr(base.model, "sectors", None)
+    by_year = sectors.power_mwh_by_year.get(("aluminium", base.year)) if sectors else None
+    industry = (by_year[mask].sum() if by_year is not None
+                else p.industry_mwh_by_year[base.year][mask].sum())
     return float(industry / p.node_load_mwh_by_year[base.year][mask].sum())
+
+
+def _rusal_output_kt(base: BaseYear) -> float | None:
+    """Output of the aluminium sector's plants in the Siberian regions in the base year (kt)."""
+    m = base.model
+    sectors = getattr(m, "sectors", None)
+    if sectors is None or "aluminium" not in sectors.rows:
+        return None
+    return sectors.output_by_year.get(("aluminium", base.year), 0.0) / 1e3
 
 
 def _power(fn: Callable[[BaseYear], float | dict[str, float]]):
@@ -101,6 +116,7 @@ MODEL_VALUES: dict[str, Callable[[BaseYear], float | dict[str, float] | None]] =
     "big_stations": _power(_big_stations_twh),
     "price_ratio_energy_only": _power(_price_ratio_energy_only),
     "aluminium_power_share": _power(_aluminium_power_share),
+    "rusal_output": _rusal_output_kt,
     "seed_exports": _chain(lambda b: b.annual_mean("export_revenue_usd")),
     "seed_imports": _chain(lambda b: b.annual_mean("import_bill_usd")),
     "seed_imports_gdp": _chain(lambda b: b.annual_mean("import_bill_usd")

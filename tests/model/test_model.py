@@ -24,7 +24,8 @@ def test_facilities_sit_on_the_cells_of_their_coordinates():
                                  + len(m.scenario_data.planned_hydro)
                                  + len(m.power.expansion)  # the planner's new-build fleets
                                  + len(m.scenario_data.processing_plants)
-                                 + len(m.scenario_data.choke_points))
+                                 + len(m.scenario_data.choke_points)
+                                 + len(m.scenario_data.shipyards))
     for f in m.facilities.values():
         assert f.cell.coordinate == m.atlas.cell_of(f.lat, f.lon)
         assert f in f.cell.agents

@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model import SiberiaModel
+from model.indicators import INDICATORS
 from model.invariants import violations
 from model.scenario import available as available_scenarios
 from tests.strategies import draw_valid_params
@@ -28,7 +29,9 @@ def test_every_invariant_holds_every_month_of_a_whole_run(data, seed):
         assert not broken, "\n".join(broken)
     assert months == m.horizon_months
     df = m.datacollector.get_model_vars_dataframe()
-    values = df.drop(columns=["year", "month"]).to_numpy(dtype=float)
+    signed = [n for n, i in INDICATORS.items() if i.signed and n in df]  # NPVs, cash flows
+    assert pd.notna(df[signed].to_numpy(dtype=float)).all()
+    values = df.drop(columns=["year", "month", *signed]).to_numpy(dtype=float)
     assert pd.notna(values).all() and (values >= 0).all()
 
 

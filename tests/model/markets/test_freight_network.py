@@ -397,3 +397,41 @@ def test_base_year_background_freight_fills_the_eastern_polygon_and_keeps_its_ma
         else:
             assert (a.flow_delivered_t[river] == pytest.approx(flows.tonnes[river]))
         assert a.tonnes_on_routes(["nsr_lane"]) >= flows.tonnes[ids.index("lng_yamal")] - 1
+
+
+def test_the_nsr_reaches_the_pacific_ports_across_the_antimeridian():
+    """The lane keeps counting east past 180° (190 = 170° W): legs are great circles, so the
+    Bering Strait leg is ~hundreds of km, not a trip round the world."""
+    bering = BASE.routes[[r.id for r in BASE.routes].index("nsr_bering")]
+    wp = np.array(bering.waypoints)
+    km = haversine_km(wp[:-1, 0], wp[:-1, 1], wp[1:, 0], wp[1:, 1]).sum() * 1.1  # sea circuity
+    assert NET.link_length_km[NET.route_links("nsr_bering")].sum() == pytest.approx(2 * km)
+    assert km < 2_000
+    origin, dest = NET.port_node["murmansk_port"], NET.port_node["vladivostok_port"]
+    august = one_flow(origin, dest, 8, ["sea"])
+    assert august.flow_delivered_t[0] == pytest.approx(1e5)
+    assert august.tonnes_on_routes(["nsr_bering"]) == pytest.approx(1e5)
+    assert august.tonnes_on_routes(["pacific_kamchatka_lane"]) == pytest.approx(1e5)
+    sea_km = sum(NET.link_length_km[list(links)].sum() * t for links, t in august.flow_paths[0])
+    assert 10_000 < sea_km / 1e5 < 14_000  # Murmansk-Bering Strait-Vladivostok by sea
+    # the eastern sector is closed in February: the cargo waits at Murmansk
+    assert one_flow(origin, dest, 2, ["sea"]).flow_waiting_no_path_t[0] == pytest.approx(1e5)
+    # Petropavlovsk-Kamchatsky and Magadan are reached from the NSR too
+    for port in ("petropavlovsk_port", "magadan_port"):
+        a = one_flow(NET.port_node["sabetta_port"], NET.port_node[port], 9, ["sea"])
+        assert a.flow_delivered_t[0] == pytest.approx(1e5)
+
+
+def test_months_served_from_the_caches_equal_months_computed_cold():
+    """The search graph, the free-flow trees and the traced paths are cached across months;
+    a month assigned on a network with empty caches gives identical results."""
+    flows = fr.background_flows(NET, BASE.background_freight, 2025)
+    warm = fr.network_from_scenario(BASE)
+    for month in (1, 7, 8, 7, 1, 12):
+        hot = fr.assign(warm, flows, month, 2025, max_cost_ratio=1.5)
+        cold = fr.assign(fr.network_from_scenario(BASE), flows, month, 2025, max_cost_ratio=1.5)
+        assert hot.flow_paths == cold.flow_paths
+        for name in ("link_volume_t", "flow_delivered_t", "flow_waiting_t",
+                     "flow_cost_usd_per_t"):
+            assert np.array_equal(getattr(hot, name), getattr(cold, name), equal_nan=True)
+    assert warm._cache["lru"] and warm._cache["paths"]  # the caches were used

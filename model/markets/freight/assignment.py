@@ -1,0 +1,288 @@
+"""Least-cost assignment of one month's flows with congestion (see the package docstring)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from hashlib import blake2b
+
+import numpy as np
+
+from model.markets.freight.network import (
+    BPR_ALPHA,
+    BPR_BETA,
+    FULL_TOL_T,
+    MODES,
+    FreightNetwork,
+    link_capacity_t,
+)
+from model.markets.freight.search import _lru_get, _path, _search_graph, _solve
+
+
+@dataclass(frozen=True)
+class Flows:
+    """Cargo to move this month. A flow may be delivered at any of its destination nodes (the
+    cheapest wins: e.g. export coal at any Pacific port)."""
+
+    origin: np.ndarray  # (F,) node
+    destinations: tuple[tuple[int, ...], ...]  # (F,) one or more nodes each
+    tonnes: np.ndarray  # (F,) t this month
+    modes: np.ndarray  # (F, 4) bool: the modes each flow may use
+    max_cost_usd_per_t: np.ndarray | None = None  # (F,) dearer paths are not taken: cargo waits
+
+    def __post_init__(self):
+        if not (len(self.origin) == len(self.destinations) == len(self.tonnes) == len(self.modes)):
+            raise ValueError("flows: origin, destinations, tonnes and modes differ in length")
+        if np.any(np.asarray(self.tonnes) < 0) or not np.all(np.isfinite(self.tonnes)):
+            raise ValueError("flows: tonnes must be finite and >= 0")
+
+
+def make_flows(origin: Sequence[int], destination: Sequence[int | Sequence[int]],
+               tonnes: Sequence[float], modes: Sequence[Sequence[str] | None] | None = None) -> Flows:
+    """Flows from plain lists; ``modes`` per flow (names from MODES), None = every mode."""
+    n = len(origin)
+    mask = np.ones((n, len(MODES)), dtype=bool)
+    for f, allowed in enumerate(modes or [None] * n):
+        if allowed is not None:
+            mask[f] = [m in allowed for m in MODES]
+    dests = tuple((int(d),) if np.isscalar(d) else tuple(int(x) for x in d) for d in destination)
+    return Flows(origin=np.asarray(origin, dtype=int), destinations=dests,
+                 tonnes=np.asarray(tonnes, dtype=float), modes=mask)
+
+
+Path = tuple[tuple[int, ...], float]  # (link indices in order, tonnes)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    month: int
+    year: int
+    route_ids: tuple[str, ...]
+    link_open: np.ndarray  # (L,) bool
+    link_capacity_t: np.ndarray  # (L,) this month
+    link_volume_t: np.ndarray  # (L,)
+    link_utilisation: np.ndarray  # (L,) volume / capacity, 0 where closed
+    link_cost_usd_per_t: np.ndarray  # (L,) at the final volumes (mark-up included)
+    flow_tonnes: np.ndarray  # (F,)
+    flow_delivered_t: np.ndarray  # (F,)
+    flow_waiting_t: np.ndarray  # (F,) no open path or no spare capacity: waits at its origin
+    flow_waiting_no_path_t: np.ndarray  # (F,) the part of waiting with no open path at all
+    flow_cost_usd_per_t: np.ndarray  # (F,) mean over delivered tonnes; NaN if none delivered
+    flow_paths: tuple[tuple[Path, ...], ...]  # (F,) each flow's distinct paths and tonnes
+    flow_destination: np.ndarray  # (F,) node where (most of) it was delivered, -1 if none
+    total_cost_usd: float  # delivered tonnes × their cost
+    tkm_by_mode: dict[str, float]
+    tonnes_by_mode: dict[str, float]  # delivered tonnes whose path used the mode
+    route_tonnes_t: np.ndarray  # (R,) delivered tonnes whose path used the route
+    waiting_t_by_origin: dict[int, float]  # node -> t waiting there
+    path_routes: tuple[tuple[frozenset[int], ...], ...] = ()  # routes each path uses
+
+    def tonnes_on_routes(self, route_ids: Sequence[str]) -> float:
+        """Delivered tonnes whose path used any of these routes (each tonne counted once)."""
+        wanted = {self.route_ids.index(r) for r in route_ids}
+        return float(sum(t for paths, routes in zip(self.flow_paths, self.path_routes, strict=True)
+                         for (_, t), used in zip(paths, routes, strict=True) if used & wanted))
+
+
+def path_modes(net: FreightNetwork, a: Assignment, f: int) -> list[list[str]]:
+    """The sequence of modes of each path of flow ``f`` (consecutive repeats removed)."""
+    out = []
+    for links, _ in a.flow_paths[f]:
+        seq: list[str] = []
+        for m in net.link_mode[list(links)]:
+            if not seq or seq[-1] != MODES[m]:
+                seq.append(MODES[m])
+        out.append(seq)
+    return out
+
+
+
+def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
+           icebreaker_support: float = 0.0, river_development: float = 0.0,
+           opens_year: Mapping[str, int | None] | None = None,
+           capacity_factor: np.ndarray | None = None, cost_factor: np.ndarray | None = None,
+           increments: int = 4, extra_rounds: int = 4, alpha: float = BPR_ALPHA,
+           beta: float = BPR_BETA, max_cost_ratio: float | None = None) -> Assignment:
+    """Assign one month's flows to least-cost open paths with congestion (module docstring).
+
+    ``capacity_factor`` and ``cost_factor`` (L,) scale links' capacity and cost (fleet growth,
+    tariffs set by shippers); ``opens_year`` overrides routes' first year (None or 0 = never).
+    After the ``increments`` parts, up to ``extra_rounds`` more rounds place what did not fit.
+    With ``max_cost_ratio``, cargo waits rather than take a path dearer than that multiple of
+    its uncongested least cost this month (a shipper queues rather than detour at any price);
+    ``flows.max_cost_usd_per_t`` caps the cost per flow in USD/t.
+    """
+    share_key = (month, year, float(icebreaker_support), float(river_development),
+                 tuple(sorted((opens_year or {}).items())))
+    cap = _lru_get(net._cache, ("cap",) + share_key, link_capacity_t, net, month, year,
+                   icebreaker_support, river_development, opens_year)
+    if capacity_factor is not None:
+        cap = cap * np.asarray(capacity_factor, dtype=float)
+    base = net.link_cost_usd_per_t if cost_factor is None else (
+        net.link_cost_usd_per_t * np.asarray(cost_factor, dtype=float))
+    F, L = len(flows.tonnes), net.n_links
+    tonnes = np.asarray(flows.tonnes, dtype=float)
+    ceiling = (np.full(F, np.inf) if flows.max_cost_usd_per_t is None
+               else np.array(flows.max_cost_usd_per_t, dtype=float))  # USD/t
+    volume = np.zeros(L)
+    no_path = np.zeros(F)
+    paths: list[tuple] = []  # (flow, links, transfers, t, links as a tuple, routes used)
+    dest_used = np.full(F, -1)
+    same = np.array([flows.origin[f] in flows.destinations[f] for f in range(F)], dtype=bool)
+    for f in np.flatnonzero(same & (tonnes > 0)):  # already there: delivered at no cost
+        paths.append((int(f), np.array([], dtype=int), 0.0, float(tonnes[f]), (), frozenset()))
+        dest_used[f] = flows.origin[f]
+    # per-flow state as plain floats: the loop below touches them one flow at a time
+    todo = np.where(same, 0.0, tonnes).tolist()
+    pending = [0.0] * F
+    ceil = ceiling.tolist()
+    allowed_of = flows.modes.astype(bool)
+    mask_of = [allowed_of[f].tobytes() for f in range(F)]
+    every = np.ones(len(MODES), dtype=bool).tobytes()
+    own_bits = [sum(1 << m for m in np.flatnonzero(allowed_of[f]).tolist()) for f in range(F)]
+    own_first = [False] * F  # its whole-network path broke its modes before
+    origins = [int(o) for o in flows.origin]
+    g = _search_graph(net, frozenset(origins) | {d for ds in flows.destinations for d in ds})
+    dest_states = [np.concatenate([g.node_states[d] for d in flows.destinations[f]])
+                   for f in range(F)]
+    dest_list = [d.tolist() for d in dest_states]
+    source_of = [g.source_state.get(o, -1) for o in origins]
+    path_cache = net._cache.setdefault("paths", {})
+    chain_arc = g.arc_chain >= 0
+    arc_chain = np.where(chain_arc, g.arc_chain, 0)
+    # a flow whose least cost passed its ceiling, or that lost its last open path, is blocked
+    # for the rest of the month: link costs only rise as volumes grow and full links drop out,
+    # so its least cost only rises (exact: the rounds it skips would not move it)
+    blocked = [False] * F
+    part = [t / increments for t in todo]
+    added = 0
+    inf = np.inf
+    for rnd in range(increments + extra_rounds):
+        if rnd < increments:
+            for f in range(F):
+                pending[f] += part[f]
+            added += 1
+        active = [f for f in range(F) if pending[f] > 0 and not blocked[f]]
+        if not active:
+            if rnd >= increments - 1:
+                break
+            if rnd > 0 and not any(part[f] > 0 and not blocked[f] for f in range(F)):
+                for _ in range(increments - added):  # later parts only add to blocked cargo
+                    for f in range(F):
+                        pending[f] += part[f]
+                break
+            continue
+        ratio = np.divide(volume, cap, out=np.zeros(L), where=cap > 0)
+        spare = cap - volume
+        usable = spare > FULL_TOL_T  # open and not full
+        link_w = np.where(usable, base * (1.0 + alpha * ratio ** beta), np.inf)
+        chain_w = np.add.reduceat(link_w[g.chain_links], g.chain_start)
+        weight = g.arc_fixed_usd_per_t + np.where(chain_arc, chain_w[arc_chain], 0.0)
+        moved = 0.0
+        # one search on the whole network; a flow whose path there uses a mode it may not use
+        # is searched again on its own modes (a path allowed to it is optimal for it), and
+        # directly on its own modes in later rounds
+        solved: dict[bytes, tuple] = {}
+        rows: dict[tuple[bytes, int], tuple] = {}  # (mask, origin) -> (dist row, pred, key)
+        for f in active:
+            o = origins[f]
+            own = mask_of[f]
+            found = None
+            for mask in ((own,) if own == every or own_first[f] else (every, own)):
+                row = rows.get((mask, o))
+                if row is None:
+                    if mask not in solved:
+                        group = [origins[h] for h in active if mask == every or mask_of[h] == mask]
+                        w = weight if mask == every else np.where(
+                            allowed_of[f][g.arc_mode], weight, np.inf)
+                        solved[mask] = _solve(net, g, w, group, rnd == 0)
+                    dist, pred, src_of = solved[mask]
+                    k = src_of[o]
+                    # a digest of the tree row names its paths
+                    row = rows[(mask, o)] = (
+                        dist[k], pred[k], blake2b(pred[k].tobytes(), digest_size=16).digest())
+                dist_row, pred_row, row_key = row
+                ds = dest_list[f]
+                if len(ds) > 1:
+                    vals = dist_row[dest_states[f]].tolist()
+                    best = min(range(len(vals)), key=vals.__getitem__)
+                    cost = vals[best]
+                else:
+                    best, cost = 0, float(dist_row[ds[0]])
+                if cost == inf:
+                    break
+                found = _path(net, g, pred_row, row_key, source_of[f], ds[best], path_cache)
+                if mask == own or not found[2] & ~own_bits[f]:
+                    break
+                found, own_first[f] = None, True
+            if found is None:
+                if rnd == 0:  # nothing open leads there this month: all of it waits
+                    no_path[f], todo[f], pending[f], part[f] = todo[f], 0.0, 0.0, 0.0
+                blocked[f] = True
+                continue  # later rounds: the open paths are full
+            if rnd == 0 and max_cost_ratio is not None:
+                ceil[f] = min(ceil[f], max_cost_ratio * cost)
+            if cost > ceil[f]:
+                blocked[f] = True
+                continue  # dearer than the cargo bears: it waits
+            links, transfers, _, key, routes = found
+            amount = min(pending[f], float(spare[links].min()))
+            volume[links] += amount
+            spare[links] -= amount
+            pending[f] -= amount
+            moved += amount
+            paths.append((f, links, transfers, amount, key, routes))
+            if dest_used[f] < 0:
+                dest_used[f] = g.state_node[ds[best]]
+        if rnd >= increments - 1 and moved <= FULL_TOL_T:
+            break  # every part is out and nothing more fits
+    pending = np.array(pending)
+    return _summarise(net, flows, month, year, cap, volume, base, alpha, beta, paths, no_path,
+                      pending, dest_used)
+
+
+def _summarise(net, flows, month, year, cap, volume, base, alpha, beta, paths, no_path,
+               waiting_capacity, dest_used) -> Assignment:
+    F, R = len(flows.tonnes), len(net.route_ids)
+    ratio = np.divide(volume, cap, out=np.zeros(len(cap)), where=cap > 0)
+    link_cost = base * (1.0 + alpha * ratio ** beta)
+    n_paths = len(paths)
+    p_flow = np.array([p[0] for p in paths], dtype=int)
+    p_t = np.array([p[3] for p in paths], dtype=float)
+    sizes = np.array([len(p[1]) for p in paths], dtype=int)
+    links = np.concatenate([p[1] for p in paths]) if n_paths else np.array([], dtype=int)
+    on = np.repeat(np.arange(n_paths), sizes)  # the path of each entry of links
+    p_cost = (np.bincount(on, weights=link_cost[links], minlength=n_paths)
+              + np.array([p[2] for p in paths], dtype=float))
+    delivered = np.bincount(p_flow, weights=p_t, minlength=F)
+    cost_usd = np.bincount(p_flow, weights=p_t * p_cost, minlength=F)
+    pr = np.unique(on * R + net.link_route[links])  # (path, route) pairs
+    route_t = np.bincount(pr % R, weights=p_t[pr // R], minlength=R)
+    pm = np.unique(on * len(MODES) + net.link_mode[links])
+    mode_t = np.bincount(pm % len(MODES), weights=p_t[pm // len(MODES)], minlength=len(MODES))
+    merged: list[dict[tuple[int, ...], list]] = [{} for _ in range(F)]  # same path: one entry
+    for f, _, _, t, key, routes in paths:
+        entry = merged[f].setdefault(key, [0.0, routes])
+        entry[0] += t
+    flow_paths = [[(key, e[0]) for key, e in m.items()] for m in merged]
+    path_routes = [[e[1] for e in m.values()] for m in merged]
+    waiting = no_path + waiting_capacity
+    by_origin: dict[int, float] = {}
+    for f in np.flatnonzero(waiting > 0):
+        o = int(flows.origin[f])
+        by_origin[o] = by_origin.get(o, 0.0) + float(waiting[f])
+    tkm = np.bincount(net.link_mode, weights=volume * net.link_length_km, minlength=len(MODES))
+    return Assignment(
+        month=month, year=year, route_ids=net.route_ids, link_open=cap > 0,
+        link_capacity_t=cap, link_volume_t=volume, link_utilisation=ratio,
+        link_cost_usd_per_t=link_cost, flow_tonnes=np.asarray(flows.tonnes, dtype=float),
+        flow_delivered_t=delivered, flow_waiting_t=waiting, flow_waiting_no_path_t=no_path,
+        flow_cost_usd_per_t=np.divide(cost_usd, delivered, out=np.full(F, np.nan),
+                                      where=delivered > 0),
+        flow_paths=tuple(tuple(x) for x in flow_paths), flow_destination=dest_used,
+        total_cost_usd=float(cost_usd.sum()),
+        tkm_by_mode={m: float(tkm[k]) for k, m in enumerate(MODES)},
+        tonnes_by_mode={m: float(mode_t[k]) for k, m in enumerate(MODES)},
+        route_tonnes_t=route_t, waiting_t_by_origin=by_origin,
+        path_routes=tuple(tuple(x) for x in path_routes))
+

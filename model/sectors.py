@@ -1,0 +1,373 @@
+"""The sectors beyond rare earths: aluminium, electronics, gas chemistry and timber (issue #10).
+
+Glue between the Mesa world and the Mesa-free sector market (``model/markets/sectors.py``), as
+``model/chain.py`` is for the rare-earth chain (docs/ODD.md, "Sectors"). Each sector is a row
+of the scenario's ``[[sectors]]`` table (numbers per unit of output, each with its source); its
+plants are :class:`agents.ProcessingPlant` agents like the chain's, with ``sector`` set.
+
+Each month, in two steps around the power market:
+
+1. **Decide** (before power): every operating plant offers its capacity × ``max_utilisation``
+   × its ramp share, in proportion to the month's hours (plants run around the clock). Costs:
+   bought materials, power at the price its node had last month (what the plant knows),
+   freight of its cargo to its market. The sector market clears merit order against domestic
+   demand at import parity and export prices; the plants' output fixes their power load, which
+   enters the power market as flat industrial load this month.
+2. **Book** (after power): where the power market shed industrial load at a node, the plants
+   there lose output in proportion. Power is paid at this month's node price; materials,
+   wages (the region's wage, skilled share at the skilled wage), profit tax and sales go
+   through the chain's ledger.
+
+Links to the rest of the model:
+
+- Aluminium's base-year smelters are agents from the first month (scenario
+  ``[[processing_plants]]`` rows with ``sector = "aluminium"``), *replacing* the fixed
+  ``[[large_loads]]`` rows they used to be: the base-year load is the same
+  (capacity × utilisation × MWh/t), never added twice. Other sectors' base-year output lies in
+  the nodes' base load and the regions' base GRP, so only new plants are agents
+  (``base_output_modelled``) and they compete for the imported share of domestic demand.
+- Electronics (``substitutes_tier``) replaces imports of the finished-equipment tier of the
+  seed's import bill at import parity; its magnet use (``magnet_t_per_unit``) adds to the
+  domestic demand for magnets that the chain's magnet plants serve (``magnet_demand_t``).
+- Workers: plants built in the run hire from the regional labour pools (``model/chain.py``
+  clears them each January); plants that operate from the start are staffed already.
+- Freight: each plant's cargo (``freight_t_per_unit`` × output) is priced on the freight
+  network to Moscow (``west``) or the Chinese border (``east``), and carried with the chain's
+  shipments (``model/freight_system.py``).
+- Investment: investors whose ``stages`` name a sector value its projects with the chain's NPV
+  (``model/investment.py``): :func:`appraise_sector`.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from agents.facility import FacilityState
+from model.chain import HOURS_PER_YEAR, MOSCOW, PROFIT_TAX_FEDERAL, PROFIT_TAX_REGIONAL
+from model.markets.sectors import clear_sector
+
+if TYPE_CHECKING:
+    from agents import Investor, ProcessingPlant
+    from model.investment import Project
+    from model.siberia_model import SiberiaModel
+
+PROFIT_TAX = PROFIT_TAX_FEDERAL + PROFIT_TAX_REGIONAL
+REE_SECTOR = "rare_earths"
+
+
+@dataclass
+class SectorRecord:
+    """One sector's last month, annualised (units/yr, USD/yr, MWh/yr) where it says so."""
+
+    output_units_per_year: float = 0.0
+    siberia_output_units_per_year: float = 0.0
+    siberia_value_added_usd_per_year: float = 0.0
+    siberia_power_mwh_per_year: float = 0.0
+    power_mwh_per_year_by_node: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    domestic_sales_usd_per_year: float = 0.0
+    export_usd_per_year: float = 0.0
+    magnet_t_per_year: float = 0.0
+
+
+class SectorSystem:
+    """The non-chain sectors of one run: their plants, monthly market, bookings and projects."""
+
+    def __init__(self, model: SiberiaModel):
+        self.model = model
+        s = model.scenario_data
+        self.rows = {r.id: r for r in s.sectors if not r.stages}
+        self.ids = list(self.rows)
+        self.price_paths = {r.stage: r for r in s.world_price_paths if r.stage in self.rows}
+        n_nodes = len(model.power.nodes) if model.power is not None else 0
+        self.load_mw_by_node = np.zeros(n_nodes)
+        self.last: dict[str, SectorRecord] = {sid: SectorRecord() for sid in self.ids}
+        self._planned: dict[str, tuple] = {}  # sector -> (plants, node, energy, freight, result)
+        self._freight: dict[tuple[str, int], float] = {}
+        self.staffed_at_start: set[str] = set()
+        self.value_added_by_facility: dict[str, float] = {}  # last month, USD
+        # calendar-year sums (validation): (sector, year) -> MWh by node; units produced
+        self.power_mwh_by_year: dict[tuple[str, int], np.ndarray] = {}
+        self.output_by_year: dict[tuple[str, int], float] = {}
+
+    # --- data ---------------------------------------------------------------------------------
+    def plants(self, sector: str | None = None) -> list[ProcessingPlant]:
+        return [p for p in self.model.sector_plants if sector is None or p.sector == sector]
+
+    def energy_mwh_per_unit(self, plant: ProcessingPlant) -> float:
+        own = plant.energy_mwh_per_t
+        return float(own if own is not None else self.rows[plant.sector].energy_mwh_per_unit)
+
+    def price_index(self, sector: str, fractional_year: float) -> float:
+        """World price multiplier of a sector's product: its scenario path (linear between its
+        years, flat beyond) × ``aluminium_price_multiplier`` for aluminium."""
+        path = self.price_paths.get(sector)
+        index = float(np.interp(fractional_year, path.years, path.index)) if path else 1.0
+        if sector == "aluminium":
+            index *= self.model.params.aluminium_price_multiplier
+        return index
+
+    def prices(self, sector: str) -> tuple[float, float]:
+        """(domestic import parity, export price) per unit this month, USD."""
+        row = self.rows[sector]
+        world = row.world_price_usd_per_unit * self.price_index(
+            sector, self.model.calendar.fractional_year)
+        return world * (1 + row.import_markup), world * (1 - self.model.params.export_price_discount)
+
+    def demand_units_per_year(self, sector: str, years: float) -> float:
+        """Domestic demand open to the sector's modelled plants, ``years`` after the start: the
+        imports of the tier it substitutes (at import parity), else its demand (all of it where
+        the base-year plants are agents, the imported share otherwise) grown at its rate."""
+        row = self.rows[sector]
+        chain = self.model.chain
+        if row.substitutes_tier is not None and chain is not None:
+            tier = next(t for t in chain.tiers if t.id == row.substitutes_tier)
+            return chain.tier_value_usd_per_year(tier, years) / self.prices(sector)[0]
+        share = 1.0 if row.base_output_modelled else row.import_share
+        return row.domestic_demand_units_per_year * share * (1 + row.demand_growth_per_year) ** years
+
+    def destination(self, sector: str) -> tuple[float, float]:
+        """Where a sector's cargo goes: Moscow (``west``) or the Chinese border (``east``)."""
+        from model.investment import CHINA_BORDER
+
+        return MOSCOW if self.rows[sector].freight_direction == "west" else CHINA_BORDER
+
+    def freight_usd_per_unit(self, sector: str, site) -> float:
+        """Freight of a unit's cargo from a site to its market (cached per site and year)."""
+        key = (site.id if hasattr(site, "id") else site.facility_id, self.model.calendar.year)
+        cached = self._freight.get(key)
+        if cached is None:
+            row = self.rows[sector]
+            chain = self.model.chain
+            if row.freight_t_per_unit <= 0 or chain is None:
+                cached = 0.0
+            else:
+                to = self.destination(sector)
+                freight = self.model.freight
+                if freight is not None:
+                    per_t = freight.cost_usd_per_t(site.lat, site.lon, *to)
+                else:
+                    from model.chain import freight_cost_usd_per_t
+
+                    per_t = freight_cost_usd_per_t(site.lat, site.lon, *to)
+                cached = per_t * row.freight_t_per_unit
+            self._freight[key] = cached
+        return cached
+
+    def wage_usd_per_month(self, sector: str, region: str) -> float:
+        row = self.rows[sector]
+        chain = self.model.chain
+        return ((1 - row.skilled_share) * chain.wage_general.get(region, 0.0)
+                + row.skilled_share * chain.wage_skilled.get(region, 0.0))
+
+    def jobs(self, plant: ProcessingPlant) -> float:
+        return self.rows[plant.sector].jobs_per_k_units * plant.capacity_t_per_year / 1000.0
+
+    # --- step 1: output decisions, before the power market -------------------------------------
+    def decide_month(self) -> np.ndarray:
+        """Each sector's output this month; returns the (N,) power load in MW it draws."""
+        model = self.model
+        cal = model.calendar
+        power = model.power
+        hours = _calendar.monthrange(cal.year, cal.month)[1] * 24.0
+        years = model.chain.years_since_start() if model.chain is not None else 0.0
+        last_price = (power.last.node_price if power is not None and power.last is not None
+                      else None)
+        load = np.zeros(len(power.nodes) if power is not None else 0)
+        self._planned = {}
+        for sid in self.ids:
+            row = self.rows[sid]
+            plants = [p for p in model.sector_plants if p.sector == sid
+                      and p.state is FacilityState.OPERATING]
+            if not plants:
+                continue
+            node = np.array([power.nodes.index(p.power_node) for p in plants], dtype=int)
+            energy = np.array([self.energy_mwh_per_unit(p) for p in plants])
+            cap = np.array([p.capacity_t_per_year * p.ramp_share() for p in plants]) \
+                * row.max_utilisation * hours / HOURS_PER_YEAR
+            price_node = last_price[node] if last_price is not None else np.zeros(len(plants))
+            freight = np.array([self.freight_usd_per_unit(sid, p) for p in plants])
+            cost = row.materials_usd_per_unit + energy * price_node + freight
+            p_dom, p_exp = self.prices(sid)
+            demand = self.demand_units_per_year(sid, years) * hours / HOURS_PER_YEAR
+            r = clear_sector(cap, cost, p_dom, p_exp, demand)
+            self._planned[sid] = (plants, node, energy, freight, r)
+            np.add.at(load, node, r.output * energy / hours)
+        self.load_mw_by_node = load
+        return load
+
+    # --- step 2: bookings, after the power market ----------------------------------------------
+    def book_month(self) -> None:
+        model = self.model
+        cal = model.calendar
+        power = model.power
+        led = model.chain.ledger
+        p = model.params
+        hours = _calendar.monthrange(cal.year, cal.month)[1] * 24.0
+        per_year = HOURS_PER_YEAR / hours
+        price = power.last.node_price
+        # share of industrial load served at each node (the LP may shed industry when short)
+        res = power.last.result
+        kind = power.network.consumer_kinds.index("industry")
+        asked = res.load_mwh[:, kind]  # load asked (MWh); unserved_mwh: what was shed
+        served = np.where(asked > 0, 1.0 - res.unserved_mwh[:, kind] / np.maximum(asked, 1e-9),
+                          1.0)
+        siberian = np.array([model.region_is_siberian(pl.region) for pl in model.sector_plants])
+        sib_of = dict(zip((id(pl) for pl in model.sector_plants), siberian, strict=True))
+        for sid in self.ids:
+            rec = SectorRecord(power_mwh_per_year_by_node=np.zeros(len(power.nodes)))
+            self.last[sid] = rec
+            planned = self._planned.get(sid)
+            if planned is None:
+                continue
+            row = self.rows[sid]
+            plants, node, energy, freight, r = planned
+            share = served[node]
+            out = r.output * share
+            dom = r.domestic * share
+            exp = out - dom
+            p_dom, p_exp = self.prices(sid)
+            revenue = dom * p_dom + exp * p_exp
+            mwh = out * energy
+            power_usd = mwh * price[node]
+            materials = out * row.materials_usd_per_unit
+            freight_usd = out * freight
+            wages = np.array([self.jobs(pl) * self.wage_usd_per_month(sid, pl.region)
+                              for pl in plants])
+            value_added = revenue - materials - power_usd - freight_usd
+            profit = value_added - wages
+            sib = np.array([sib_of[id(pl)] for pl in plants])
+            led.pay("firms", "firms", float(materials.sum()), "opex")
+            led.pay("firms", "firms", float(power_usd.sum()), "power")
+            led.pay("firms", "households", float(wages.sum()), "wages")
+            taxed = float(np.maximum(profit, 0.0).sum())
+            led.pay("firms", "federal", taxed * PROFIT_TAX_FEDERAL, "taxes")
+            led.pay("firms", "regions", taxed * PROFIT_TAX_REGIONAL, "taxes")
+            led.pay("rest_of_world", "firms", float(exp @ np.full(len(exp), p_exp)), "exports")
+            led.pay("firms", "firms", float(dom.sum() * p_dom), "sales")
+            for j, pl in enumerate(plants):
+                pl.record_month(float(out[j]), float(profit[j]), p.closure_months)
+                pl.cargo_t = float(out[j] * row.freight_t_per_unit)
+                pl.cargo_cost_usd = float(freight_usd[j])
+                self.value_added_by_facility[pl.facility_id] = float(value_added[j])
+            rec.output_units_per_year = float(out.sum() * per_year)
+            rec.siberia_output_units_per_year = float(out[sib].sum() * per_year)
+            rec.siberia_value_added_usd_per_year = float(value_added[sib].sum() * per_year)
+            rec.siberia_power_mwh_per_year = float(mwh[sib].sum() * per_year)
+            np.add.at(rec.power_mwh_per_year_by_node, node, mwh * per_year)
+            key = (sid, cal.year)
+            year_mwh = self.power_mwh_by_year.setdefault(key, np.zeros(len(power.nodes)))
+            np.add.at(year_mwh, node, mwh)
+            self.output_by_year[key] = self.output_by_year.get(key, 0.0) + float(out.sum())
+            rec.domestic_sales_usd_per_year = float(dom.sum() * p_dom * per_year)
+            rec.export_usd_per_year = float(exp.sum() * p_exp * per_year)
+            rec.magnet_t_per_year = float(out.sum() * row.magnet_t_per_unit * per_year)
+        for pl in model.sector_plants:  # idle plants (building, disrupted, closed) ship nothing
+            if pl.state is not FacilityState.OPERATING:
+                pl.output_t = 0.0
+                pl.cargo_t = 0.0
+                pl.cargo_cost_usd = 0.0
+
+    # --- what the chain and the indicators read ----------------------------------------------
+    def all_ids(self) -> list[str]:
+        """Every sector: the rare-earth chain first, then the sector table's rows."""
+        return [REE_SECTOR, *self.ids]
+
+    def siberia_by_sector(self, what: str) -> dict[str, float]:
+        """``output`` (units/yr), ``value_added`` (USD/yr) or ``power`` (TWh/yr) of each sector's
+        plants in the Siberian regions, last month annualised; rare earths from the chain."""
+        out = {REE_SECTOR: self._chain_siberia(what)}
+        for sid in self.ids:
+            r = self.last[sid]
+            out[sid] = {"output": r.siberia_output_units_per_year,
+                        "value_added": r.siberia_value_added_usd_per_year,
+                        "power": r.siberia_power_mwh_per_year / 1e6}[what]
+        return out
+
+    def _chain_siberia(self, what: str) -> float:
+        """The rare-earth chain's Siberian mines and plants (output in t REO-eq)."""
+        model = self.model
+        chain = model.chain
+        if chain is None or chain.last is None:
+            return 0.0
+        from model.chain import STAGES
+
+        total = 0.0
+        for f in [*model.mines, *model.processing_plants]:
+            if not model.region_is_siberian(f.region):
+                continue
+            stage = getattr(f, "stage", "mining")
+            s = STAGES.index(stage)
+            if what == "value_added":
+                total += chain.value_added_by_facility.get(f.facility_id, 0.0) * 12.0
+            elif what == "output":  # a mine's output is t REO already; a plant's its own unit
+                total += f.output_t * (chain.k[s] if s else 1.0) * 12.0
+            else:
+                total += f.output_t * chain.stage_rows[stage].energy_mwh_per_t * 12.0 / 1e6
+        return total
+
+    def new_plants_value_added_usd_per_year(self, siberian_only: bool) -> float:
+        """Value added of the plants built in the run (USD/yr): what they add to GRP."""
+        return 12.0 * sum(self.value_added_by_facility.get(pl.facility_id, 0.0)
+                          for pl in self.model.sector_plants
+                          if pl.facility_id not in self.staffed_at_start
+                          and (not siberian_only or self.model.region_is_siberian(pl.region)))
+
+    def magnet_demand_t_per_year(self) -> float:
+        """Magnets (t/yr) the domestic plants of all sectors used last month (electronics)."""
+        return float(sum(r.magnet_t_per_year for r in self.last.values()))
+
+    def tier_supply_usd_per_year(self, tier_id: str) -> float:
+        """Imports of a demand tier replaced by domestic sector output (USD/yr, import parity)."""
+        return float(sum(self.last[sid].domestic_sales_usd_per_year for sid in self.ids
+                         if self.rows[sid].substitutes_tier == tier_id))
+
+    def committed_load_mw_by_node(self, new_only: bool = False,
+                                  base_only: bool = False) -> np.ndarray:
+        """(N,) load of the sectors' plants operating or under construction at full output:
+        those built in the run (``new_only``), those operating from the start (``base_only``),
+        or all."""
+        power = self.model.power
+        load = np.zeros(len(power.nodes))
+        for pl in self.model.sector_plants:
+            base = pl.facility_id in self.staffed_at_start
+            if (new_only and base) or (base_only and not base):
+                continue
+            if pl.state in (FacilityState.OPERATING, FacilityState.BUILDING,
+                            FacilityState.DISRUPTED):
+                load[power.nodes.index(pl.power_node)] += (
+                    pl.capacity_t_per_year * self.rows[pl.sector].max_utilisation
+                    * self.energy_mwh_per_unit(pl) / HOURS_PER_YEAR)
+        return load
+
+    def labour_demand(self) -> list[tuple[str, float, float]]:
+        """(region, general jobs, skilled jobs) of the plants that hire from the regional pools:
+        those built in the run (plants operating from the start are staffed already)."""
+        out = []
+        for pl in self.model.sector_plants:
+            if pl.facility_id in self.staffed_at_start:
+                continue
+            if pl.state in (FacilityState.OPERATING, FacilityState.BUILDING):
+                jobs = self.jobs(pl)
+                skilled = self.rows[pl.sector].skilled_share
+                out.append((pl.region, jobs * (1 - skilled), jobs * skilled))
+        return out
+
+    def output_value_usd_per_month(self, plant: ProcessingPlant) -> float:
+        """A plant's output at full capacity and export prices (threats: output lost)."""
+        row = self.rows[plant.sector]
+        return plant.capacity_t_per_year / 12.0 * row.max_utilisation * self.prices(plant.sector)[1]
+
+    def commission(self, year: int) -> None:
+        for pl in self.model.sector_plants:
+            pl.commission_if_ready(year, 0.0)
+
+    # --- investment ----------------------------------------------------------------------------
+    def appraise(self, investor: Investor, sector: str, year: int,
+                 prices: np.ndarray) -> list[Project]:
+        from model.sectors_invest import appraise_sector
+
+        return appraise_sector(self, investor, sector, year, prices)
