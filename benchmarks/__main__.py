@@ -41,7 +41,8 @@ def full_run(resolution_deg: float = 1.0) -> None:
         m.step()
 
 
-PHASES = ("invest", "clear_power_market", "run_materials_chain", "move_freight", "apply_threats")
+PHASES = ("invest", "decide_sector_output", "clear_power_market", "run_sectors",
+          "run_materials_chain", "move_freight", "apply_threats")
 
 
 def phase_seconds() -> tuple[dict[str, float], float]:
