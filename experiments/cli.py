@@ -232,13 +232,36 @@ def cmd_sweep(args: argparse.Namespace) -> None:
 
 
 def cmd_experiment(args: argparse.Namespace) -> None:
-    from experiments.studies import STUDIES, ThreatStudy
+    from experiments.studies import STUDIES, StudyOptions
 
     if args.name not in STUDIES:
         raise UserInputError(f"unknown study {args.name!r}; available: {', '.join(STUDIES)}")
-    study = ThreatStudy(scenario=args.scenario, seeds=args.seeds, years=args.years)
-    out = STUDIES[args.name](Path(args.out), study)
+    study = STUDIES[args.name]
+    if args.points is not None and study.points is None:
+        raise UserInputError(f"--points applies to a study that sweeps (discovery), not to "
+                             f"{args.name!r}")
+    workers = min(2, os.cpu_count() or 1) if args.workers is None else args.workers
+    opts = StudyOptions(seeds=study.seeds if args.seeds is None else args.seeds,
+                        years=study.years if args.years is None else args.years,
+                        scenario=args.scenario or study.scenario, workers=workers,
+                        points=study.points if args.points is None else args.points,
+                        command=_command_line())
+    out = study.run(Path(args.out), opts)
     print(f"wrote {out}/report.md and {out}/runs.csv")
+
+
+def cmd_analyze(args: argparse.Namespace) -> None:
+    from experiments.analysis import analyze_sweep
+
+    result = analyze_sweep(Path(args.sweep), Path(args.out) if args.out else None,
+                           args.discover)
+    print(f"wrote {result.out}/summary.md and {len(result.files) - 1} tables and figures")
+    for d in result.discoveries:
+        if d.trajectory is None:
+            print(f"{d.condition}: holds in {d.n_cases} of {d.n_runs} runs; no box")
+        else:
+            print(f"{d.condition}: holds in {d.n_cases} of {d.n_runs} runs; box coverage "
+                  f"{d.coverage:.2f}, density {d.density:.2f}")
 
 
 def cmd_app(args: argparse.Namespace) -> None:
@@ -313,12 +336,30 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run again the runs the manifest records as failed")
     p.set_defaults(func=cmd_sweep)
 
-    p = sub.add_parser("experiment", help="a named study with a short report (threats)")
-    p.add_argument("name", help="the study: threats")
+    p = sub.add_parser("analyze", help="a sweep's fan charts, scatter plots, Sobol indices "
+                                       "and scenario discovery (PRIM)")
+    p.add_argument("sweep", metavar="DIR", help="a sweep folder (written by siberia sweep)")
+    p.add_argument("--out", help="folder for the analysis (default DIR/analysis)")
+    p.add_argument("--discover", action="append", default=[], metavar="EXPR",
+                   help="PRIM scenario discovery for a condition INDICATOR[@YEAR] OP NUMBER, "
+                        "e.g. 'import_substitution_share@2040 >= 0.5' (repeatable)")
+    p.set_defaults(func=cmd_analyze)
+
+    from experiments.studies import STUDIES
+
+    names = ", ".join(STUDIES)
+    p = sub.add_parser("experiment", help=f"a named study with a short report ({names})")
+    p.add_argument("name", help="the study: " + "; ".join(
+        f"{s.name} ({s.question}; default {s.seeds} seeds, {s.years} years)"
+        for s in STUDIES.values()))
     p.add_argument("--out", required=True, help="folder for the report")
-    p.add_argument("--scenario", default="high_threat", help="scenario (default high_threat)")
-    p.add_argument("--seeds", type=int, default=8, help="paired replications (default 8)")
-    p.add_argument("--years", type=int, default=12, help="horizon in years (default 12)")
+    p.add_argument("--scenario", help="base scenario (default: the study's, baseline or "
+                                      "high_threat for threats)")
+    p.add_argument("--seeds", type=int, help="paired replications (default: the study's)")
+    p.add_argument("--years", type=int, help="horizon in years from 2025 (default: the study's)")
+    p.add_argument("--points", type=int, help="design points of a sweeping study (discovery)")
+    p.add_argument("--workers", type=int, help="worker processes (default min(2, CPUs); 0 = "
+                                               "this process)")
     p.set_defaults(func=cmd_experiment)
 
     p = sub.add_parser("app", help="start the browser app on 127.0.0.1")

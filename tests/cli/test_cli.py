@@ -96,3 +96,14 @@ def test_a_scenario_file_given_by_path_works(tmp_path):
                  'hydro_buildout_gw = 5.0\n')
     proc = run("map", "--scenario", str(f), "--out", str(tmp_path / "m.png"))
     assert proc.returncode == 0, proc.stderr
+
+
+def test_experiment_help_lists_every_study_and_analyze_refuses_a_missing_sweep(tmp_path):
+    from experiments.studies import STUDIES
+
+    proc = run("experiment", "--help")
+    assert proc.returncode == 0
+    for name in STUDIES:
+        assert name in proc.stdout
+    proc = run("analyze", str(tmp_path / "nope"), "--discover", "x@2040 >= 1")
+    assert_clean_failure(proc, "sweep folder not found")

@@ -1,6 +1,4 @@
-"""Named studies: one command each, a short markdown report answering one claim of the seed.
-
-``threats`` (the seed's claim 2, backups away from threats): paired replications with and
+"""``threats`` (the seed's claim 2, backups away from threats): paired replications with and
 without ``backups_allowed`` on the same seeds; per run the cumulative disruption losses, output
 lost, backup cost; across replications the mean, P95 and P99 of losses, and the backup cost
 against the loss it avoided (paired differences).
@@ -111,4 +109,8 @@ def run_threat_study(out: Path, study: ThreatStudy) -> Path:
     return out
 
 
-STUDIES = {"threats": run_threat_study}
+
+
+def run_threat_options(out: Path, opts) -> Path:
+    """The threats study with the command line's options (:class:`StudyOptions`)."""
+    return run_threat_study(out, ThreatStudy(opts.scenario, opts.seeds, opts.years, opts.seed))
