@@ -20,6 +20,7 @@ AI_PATH_END_YEAR = 2035  # the lever names the 2035 level (DESIGN.md §10)
 
 class DataCenter(Facility):
     kind = "data_center"
+    history_fields = ("load_mw",)
 
     def __init__(self, model, row, cell, load_mw: float, power_node: str):
         super().__init__(model, row, cell)

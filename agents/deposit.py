@@ -19,6 +19,7 @@ class Mine(Facility):
     """A deposit and, once developed, its mine: reserves (t REO), grade, extraction capacity."""
 
     kind = "mine"
+    history_fields = ("output_t", "reserves_t_reo")
 
     def __init__(self, model, row, cell):
         super().__init__(model, row, cell, _STATUS_TO_STATE.get(row.status, FacilityState.PLANNED))

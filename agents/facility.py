@@ -32,6 +32,8 @@ class Facility(FixedAgent):
     """
 
     kind: str = "facility"
+    # numeric attributes worth a monthly history (model/facility_history.py, the inspector)
+    history_fields: tuple[str, ...] = ()
 
     def __init__(self, model: SiberiaModel, row, cell: Cell,
                  state: FacilityState = FacilityState.OPERATING):

@@ -14,6 +14,7 @@ class PowerStation(Facility):
     """A station offering ``capacity_mw``; hydro also carries its long-run output (TWh/yr)."""
 
     kind = "power_station"
+    history_fields = ("output_mwh",)
 
     def __init__(self, model, row, cell, state: FacilityState = FacilityState.OPERATING):
         super().__init__(model, row, cell, state)

@@ -24,6 +24,7 @@ class ProcessingPlant(Facility):
     """One plant of one stage: capacity (t/yr of its output), costs, owner, state and history."""
 
     kind = "processing_plant"
+    history_fields = ("output_t", "utilisation")
 
     def __init__(self, model, row, cell, stage: str, capacity_t_per_year: float, owner: str,
                  state: FacilityState, online_year: int | None, capex_usd: float = 0.0,

@@ -52,6 +52,7 @@ class Order:
 
 class Shipyard(Facility):
     kind = "shipyard"
+    history_fields = ("delivered_dwt", "added_dwt")
 
     def __init__(self, model, row, cell):
         super().__init__(model, row, cell)

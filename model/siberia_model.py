@@ -42,6 +42,7 @@ from model.calendar import Calendar
 from model.chain import ChainSystem
 from model.collector import IndicatorCollector
 from model.errors import ScenarioError
+from model.facility_history import FacilityHistory
 from model.freight_system import FreightSystem
 from model.geo import Atlas, AtlasInputs, build_atlas
 from model.geo.atlas import PortPoint, RouteLine
@@ -123,6 +124,7 @@ class SiberiaModel(mesa.Model):
         self.freight: FreightSystem | None = (FreightSystem(self)
                                               if self.scenario_data.freight_modes else None)
         self.datacollector = IndicatorCollector(self)
+        self.facility_history: FacilityHistory | None = None  # keep_facility_history()
         self.running = True
 
     # --- construction ---------------------------------------------------------------------
@@ -322,8 +324,16 @@ class SiberiaModel(mesa.Model):
         self.move_freight()
         self.apply_threats()
         self.datacollector.collect(self)
+        if self.facility_history is not None:
+            self.facility_history.record(self)
         self.calendar.advance()
         self.running = not self.finished
+
+    def keep_facility_history(self) -> FacilityHistory:
+        """Record every facility's state and output each month from now on (the app does)."""
+        if self.facility_history is None:
+            self.facility_history = FacilityHistory()
+        return self.facility_history
 
     def shipyard_load_mw_by_node(self) -> np.ndarray:
         """(N,) load of the yards' capacity added in the run (today's is in the base loads)."""

@@ -78,7 +78,7 @@ def DateView(model: SiberiaModel):
 @solara.component
 def InspectorView(model: SiberiaModel):
     """Pick a facility (from the list or on the map): its state now (scenario id, kind,
-    state, capacity, output, source)."""
+    state, capacity, output, source) and its history (state changes, output by month)."""
     update_counter.get()
     ids = sorted(model.facilities)
     chosen = state.selected_facility.value
@@ -91,6 +91,44 @@ def InspectorView(model: SiberiaModel):
         rows = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in facility.describe().items())
         solara.HTML(tag="table", unsafe_innerHTML=rows, attributes={"id": "siberia-inspector"},
                     style={"font-size": "12px"})
+        FacilityHistoryView(model, chosen)
+
+
+def history_html(model: SiberiaModel, facility_id: str) -> str:
+    """The facility's state changes since the history began, as an HTML list."""
+    h = model.facility_history
+    changes = [] if h is None else h.state_changes(model, facility_id)
+    items = "".join(f"<li>{y}-{m:02d}: {s}</li>" for y, m, s in changes)
+    return f"<b>history</b><ul style='margin:0'>{items}</ul>" if items else ""
+
+
+def history_figure(model: SiberiaModel, facility_id: str):
+    """The facility's first history field month by month, or None without one."""
+    from matplotlib.figure import Figure
+
+    h = model.facility_history
+    f = model.facilities[facility_id]
+    if h is None or not f.history_fields:
+        return None
+    df = h.frame(model, facility_id)
+    if len(df) < 2:
+        return None
+    field = f.history_fields[0]
+    fig = Figure(figsize=(4.2, 1.8), layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot(df["year"] + (df["month"] - 0.5) / 12.0, df[field], lw=1.2)
+    ax.set_title(f"{facility_id}: {field}", fontsize=8)
+    ax.tick_params(labelsize=7)
+    return fig
+
+
+@solara.component
+def FacilityHistoryView(model: SiberiaModel, facility_id: str):
+    solara.HTML(tag="div", unsafe_innerHTML=history_html(model, facility_id),
+                attributes={"id": "siberia-inspector-history"}, style={"font-size": "12px"})
+    fig = history_figure(model, facility_id)
+    if fig is not None:
+        solara.FigureMatplotlib(fig, format="png")
 
 
 @solara.component
@@ -172,7 +210,11 @@ def Page():
     """One model per browser session; a Reset (a new model) stops its background work."""
     first = solara.use_memo(lambda: SiberiaModel(rng=DEFAULT_SEED), [])
     model = solara.use_reactive(first)
-    solara.use_effect(lambda: state.forget_other_models(model.value), [model.value])
+    def on_new_model():
+        model.value.keep_facility_history()  # the inspector's history, from this month on
+        state.forget_other_models(model.value)
+
+    solara.use_effect(on_new_model, [model.value])
     SolaraViz(
         model,
         components=COMPONENTS,

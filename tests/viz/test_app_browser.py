@@ -186,5 +186,10 @@ def test_a_click_on_the_map_shows_that_facility_in_the_inspector(page, app_url):
         "id => document.querySelector('#siberia-inspector')?.innerText.includes(id)", arg=fid,
         timeout=30_000)
     assert fid in inspector.inner_text()
+    # its history since the page opened: at least the month stepped, with its state
+    page.wait_for_function(
+        "() => /\\d{4}-\\d{2}: \\w+/.test("
+        "document.querySelector('#siberia-inspector-history')?.innerText ?? '')",
+        timeout=30_000)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "app.png"))

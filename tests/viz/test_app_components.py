@@ -126,3 +126,21 @@ def test_the_static_layers_are_drawn_once_per_scenario_not_every_step():
         m.step()
         render_map(m, "power price")
     assert base_png.cache_info().misses == misses  # only the cached image is reused
+
+
+def test_the_inspector_shows_a_facilitys_state_changes_and_output_history():
+    from viz.app import history_figure, history_html
+
+    m = SiberiaModel(rng=3, horizon_years=3)
+    assert history_html(m, "smz_separation") == "" and history_figure(m, "smz_separation") is None
+    m.keep_facility_history()
+    while m.running:
+        m.step()
+    html = history_html(m, "smz_separation")
+    assert "2025-01: building" in html and ": operating" in html
+    fig = history_figure(m, "smz_separation")
+    line = fig.axes[0].lines[0]
+    np.testing.assert_allclose(line.get_ydata(),
+                               m.facility_history.frame(m, "smz_separation")["output_t"])
+    assert history_figure(m, "novorossiysk_port" if "novorossiysk_port" in m.facilities
+                          else next(f for f, a in m.facilities.items() if a.kind == "port")) is None
