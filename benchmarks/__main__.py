@@ -73,13 +73,19 @@ def cold_atlas(resolution_deg: float) -> None:
     build_atlas(resolution_deg, atlas_inputs(load_scenario("baseline")))
 
 
+# VmHWM (this process image's peak RSS, Linux) rather than ru_maxrss, which a child inherits
+# from its parent's peak at fork on Linux: after the sweep cases it read ~100 MB too high
 _PEAK_RSS = """
 import resource
+from pathlib import Path
 from model import SiberiaModel
 m = SiberiaModel(rng=1)
 while m.running:
     m.step()
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+status = Path("/proc/self/status")
+hwm = [ln.split()[1] for ln in status.read_text().splitlines() if ln.startswith("VmHWM:")] \
+    if status.exists() else []
+print(hwm[0] if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
@@ -87,7 +93,7 @@ def peak_rss_mb() -> float:
     """Peak resident memory of a fresh process doing one full default run (MB)."""
     out = subprocess.run([sys.executable, "-c", _PEAK_RSS], capture_output=True, text=True,
                          check=True)
-    return int(out.stdout.split()[-1]) / 1024.0  # ru_maxrss is in KiB on Linux
+    return int(out.stdout.split()[-1]) / 1024.0  # KiB on Linux
 
 
 class Table:
