@@ -156,6 +156,8 @@ class PowerSystem:
         self.thermal_cost = per_tranche("marginal_cost_usd_per_mwh") * heat_rate
         self._draw_outages()
         self.thermal_emissions = per_tranche("emissions_t_co2_per_mwh") * heat_rate
+        fuels = np.array([st.fuel for st in self.thermal])
+        self._fuel_masks = {kind: fuels == kind for kind in ("coal", "gas", "nuclear")}
         self.hydro_cost = np.array([self._fuel_value(st, "marginal_cost_usd_per_mwh")
                                     for st in self.hydro])
         self.hydro_energy_mwh = np.array([(st.avg_output_twh_per_year or 0.0) * 1e6
@@ -341,9 +343,9 @@ class PowerSystem:
                      industry_extra_mw: np.ndarray | None = None) -> MonthInputs:
         hours = calendar.monthrange(year, month)[1] * 24.0
         n = len(TRANCHE_STEPS)
-        operating = np.repeat([float(st.operating) for st in self.thermal], n)
+        thermal = self.thermal
+        operating = np.repeat([float(st.operating) * st.capacity_mw / n for st in thermal], n)
         hydro_on = np.array([st.operating for st in self.hydro], dtype=float)
-        capacity = np.repeat([st.capacity_mw / n for st in self.thermal], n)
         hydro_capacity = np.array([st.capacity_mw for st in self.hydro])
         share = self.monthly_share[self.hydro_profile, month - 1]
         inflow = self.hydro_energy_mwh * self.inflow_factor[self.hydro_profile] * share * hydro_on
@@ -352,8 +354,8 @@ class PowerSystem:
             lk.opens_year is not None and year >= lk.opens_year)) else 0.0 for lk in self.links])
         return MonthInputs(
             hours=hours,
-            thermal_available_mw=capacity * np.repeat(
-                self.available_share(month, self.model.calendar.month_index), n) * operating,
+            thermal_available_mw=operating * np.repeat(
+                self.available_share(month, self.model.calendar.month_index), n),
             thermal_cost_usd_per_mwh=self.thermal_cost,
             hydro_capacity_mw=hydro_capacity * hydro_on,
             hydro_cost_usd_per_mwh=self.hydro_cost,
@@ -426,9 +428,8 @@ class PowerSystem:
         for st, mwh in zip(self.thermal, thermal_mwh, strict=True):
             st.output_mwh = float(mwh)
         by_kind: dict[str, float] = {"hydro": float(r.hydro_mwh.sum())}
-        for kind in ("coal", "gas", "nuclear"):
-            by_kind[kind] = float(sum(m for st, m in zip(self.thermal, thermal_mwh, strict=True)
-                                      if st.fuel == kind))
+        for kind, mask in self._fuel_masks.items():
+            by_kind[kind] = float(thermal_mwh[mask].sum())
         self.last = PowerRecord(
             node_price=r.node_price(self.network.block_hours_share),
             node_load_mwh=r.load_mwh.sum(axis=1),

@@ -253,24 +253,26 @@ class PowerMarket:
             hs.changeColsBounds(self.num_col, self._col_idx, lower, upper)
             hs.changeRowsBounds(self.num_row, self._row_idx, row_lower, row_upper)
             hs.run()
-            if self._status() == "Optimal" and not self._sheds_a_kind_in_full(upper):
-                return self._result(x, "Optimal", block_hours, scale)
+            if self._status() == "Optimal":
+                sol = hs.getSolution()
+                if not self._sheds_a_kind_in_full(sol, upper):
+                    return self._result(x, "Optimal", block_hours, scale, sol)
         self._pass(cost, lower, upper, row_lower, row_upper)  # fresh: a new model, no basis
         hs.run()
         status = self._status()
         if status != "Optimal":
             raise RuntimeError(f"power market LP not solved: {status}")
-        return self._result(x, status, block_hours, scale)
+        return self._result(x, status, block_hours, scale, hs.getSolution())
 
     def _status(self) -> str:
         hs = self._highs
         return hs.modelStatusToString(hs.getModelStatus())
 
-    def _sheds_a_kind_in_full(self, upper: np.ndarray) -> bool:
+    def _sheds_a_kind_in_full(self, sol, upper: np.ndarray) -> bool:
         """Whether the solution just found sheds some consumer kind's whole load in a block —
         the one case seen where optimal duals are not unique (the price may lie anywhere
         between that kind's value of lost load and the next)."""
-        u = np.asarray(self._highs.getSolution().col_value)[self._cols["u"]]
+        u = np.asarray(sol.col_value)[self._cols["u"]]
         cap = upper[self._cols["u"]]
         return bool(((cap > self.SHED_TOLERANCE_MW) & (u >= cap - self.SHED_TOLERANCE_MW)).any())
 
@@ -288,13 +290,12 @@ class PowerMarket:
         self._passed = self.warm_start
 
     def _result(self, x: MonthInputs, status: str, block_hours: np.ndarray,
-                scale: float) -> MonthResult:
+                scale: float, sol) -> MonthResult:
         net = self.network
         s = net.shape
         N, L, G, H, K, B = (s[k] for k in "NLGHKB")
         c = self._cols
         hs = self._highs
-        sol = hs.getSolution()
         col = np.asarray(sol.col_value)
         dual = np.asarray(sol.row_dual)
         price = dual[self._rows["balance"]].reshape(N, B) / block_hours[None, :]
