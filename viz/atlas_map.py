@@ -33,6 +33,10 @@ STATION_COLOURS = {"hydro": "#1f77b4", "coal": "#4d4d4d", "gas": "#e08a1e", "nuc
 DEPOSIT = "#b0308a"
 STAGE_COLOURS = {"separation": "#2ca02c", "metals": "#17becf", "magnets": "#d4a017"}
 PLANT_MARKER = "s"
+# plants of the other sectors (issue #10), diamonds coloured by sector
+SECTOR_COLOURS = {"aluminium": "#7f7f7f", "electronics": "#9467bd", "gas_chemistry": "#8c564b",
+                  "timber": "#6b8e23"}
+SECTOR_MARKER = "D"
 ATTRIBUTION = ("Boundaries: © OpenStreetMap contributors (ODbL 1.0) via geoBoundaries; "
                "rivers and lakes: Natural Earth")
 
@@ -174,6 +178,8 @@ def legend(ax: plt.Axes) -> None:
         Line2D([], [], marker="^", ls="", color=DEPOSIT, label="rare-earth deposit"),
         *[Line2D([], [], marker=PLANT_MARKER, ls="", color=c, label=f"{stage} plant")
           for stage, c in STAGE_COLOURS.items()],
+        *[Line2D([], [], marker=SECTOR_MARKER, ls="", color=c, label=sector.replace("_", " "))
+          for sector, c in SECTOR_COLOURS.items()],
         Line2D([], [], marker="o", ls="", mfc="none", mec="#d62728", mew=1.5,
                label="disrupted (red edge)"),
         Line2D([], [], marker="o", ls="", mfc="none", mec="#f2c94c", mew=1.5,

@@ -25,7 +25,17 @@ from mesa.visualization.utils import update_counter
 
 from model import SiberiaModel, load_scenario
 from viz import state
-from viz.atlas_map import DEPOSIT, PLANT_MARKER, PROJ, STAGE_COLOURS, STATION_COLOURS, draw_base, legend
+from viz.atlas_map import (
+    DEPOSIT,
+    PLANT_MARKER,
+    PROJ,
+    SECTOR_COLOURS,
+    SECTOR_MARKER,
+    STAGE_COLOURS,
+    STATION_COLOURS,
+    draw_base,
+    legend,
+)
 
 STATE_EDGE = {"planned": "none", "building": "#f2c94c", "operating": "white",
               "disrupted": "#d62728", "retired": "#777777", "depleted": "#777777"}
@@ -103,6 +113,10 @@ def _markers() -> tuple[tuple[Callable, str, Callable, Callable], ...]:
         (lambda m: m.mines, "^", lambda a: DEPOSIT, lambda a: 2000.0),
         (lambda m: m.processing_plants, PLANT_MARKER, lambda a: STAGE_COLOURS.get(a.stage, "k"),
          lambda a: 1500.0 + a.capacity_t_per_year / 2),
+        # other sectors' capacities are in their own units (t of aluminium, USD of electronics):
+        # one size for all
+        (lambda m: m.sector_plants, SECTOR_MARKER, lambda a: SECTOR_COLOURS.get(a.sector, "k"),
+         lambda a: 2500.0),
     )
 
 

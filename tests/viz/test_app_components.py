@@ -53,7 +53,7 @@ def test_the_map_draws_every_station_and_deposit(scenario):
     ax = fig.axes[0]
     points = sum(len(c.get_offsets()) for c in ax.collections)
     assert points == (len(m.power_stations) + len(m.planned_hydro) + len(m.mines)
-                      + len(m.processing_plants))
+                      + len(m.processing_plants) + len(m.sector_plants))
     assert len(ax.images) == 1  # the static layers are one cached image
 
 
@@ -144,3 +144,16 @@ def test_the_inspector_shows_a_facilitys_state_changes_and_output_history():
                                m.facility_history.frame(m, "smz_separation")["output_t"])
     assert history_figure(m, "novorossiysk_port" if "novorossiysk_port" in m.facilities
                           else next(f for f, a in m.facilities.items() if a.kind == "port")) is None
+
+
+def test_the_map_draws_every_sector_plant_where_it_is():
+    from viz.atlas_map import PROJ
+    from viz.map_view import map_figure
+
+    m = SiberiaModel(rng=1, horizon_years=1)
+    m.step()
+    assert m.sector_plants  # the smelters at least
+    ax = map_figure(m).axes[0]
+    want = np.column_stack(PROJ([p.lon for p in m.sector_plants], [p.lat for p in m.sector_plants]))
+    drawn = [c.get_offsets() for c in ax.collections if len(c.get_offsets()) == len(want)]
+    assert any(np.allclose(d, want) for d in drawn)
