@@ -373,8 +373,9 @@ INDICATORS: dict[str, Indicator] = {
                   compute=_by_sector("output"), per="sector"),
         Indicator("sector_value_added_usd", "USD/yr",
                   "Value added of each sector's plants in the Siberian regions (sales less "
-                  "materials, feed, power and freight).", "sectors",
-                  compute=_by_sector("value_added"), per="sector"),
+                  "materials, feed, power and freight; negative while a plant runs at a "
+                  "loss).", "sectors",
+                  compute=_by_sector("value_added"), per="sector", signed=True),
         Indicator("sector_power_twh", "TWh/yr",
                   "Electricity used by each sector's plants in the Siberian regions.", "sectors",
                   compute=_by_sector("power"), per="sector"),
@@ -509,3 +510,9 @@ def family_keys(model: SiberiaModel, per: str) -> list[str]:
     if per == "power_node":
         return list(model.power.nodes)
     return model.sectors.all_ids() if getattr(model, "sectors", None) is not None else []
+
+
+def signed_columns(columns) -> list[str]:
+    """The collected columns that may be negative (signed indicators, families included)."""
+    return [c for c in columns
+            if c.split(":", 1)[0] in INDICATORS and INDICATORS[c.split(":", 1)[0]].signed]

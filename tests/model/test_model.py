@@ -12,7 +12,7 @@ from mesa.visualization.solara_viz import _build_model_init_kwargs
 from agents import FacilityState, Mine, PowerStation
 from model import SiberiaModel, available_scenarios
 from model.errors import ParameterError, ScenarioError
-from model.indicators import INDICATORS, columns
+from model.indicators import INDICATORS, columns, signed_columns
 from model.invariants import violations
 from tests.strategies import draw_valid_params
 
@@ -135,7 +135,7 @@ def test_any_valid_parameters_give_a_finite_run(data, seed):
         assert not broken, "\n".join(broken)
     df = m.datacollector.get_model_vars_dataframe()
     assert len(df) == min(m.horizon_months, 3)
-    signed = [n for n, i in INDICATORS.items() if i.signed and n in df]  # NPVs, cash flows
+    signed = signed_columns(df.columns)  # NPVs, cash flows, value added
     assert pd.notna(df[signed].to_numpy(dtype=float)).all()
     values = df.drop(columns=["year", "month", *signed]).to_numpy(dtype=float)
     assert (values >= 0).all() and pd.notna(values).all()
