@@ -22,11 +22,9 @@ from experiments.studies.paired import (
     arms_figure,
     difference_lines,
     effect_sentence,
-    interaction,
     interaction_lines,
-    paired,
     report_header,
-    run_arms,
+    two_by_two,
     write_study,
 )
 
@@ -52,11 +50,7 @@ def arms() -> list[Arm]:
 def run_ai_study(out: Path, opts: StudyOptions) -> Path:
     opts = opts.checked()
     a = arms()
-    labels = [x.label for x in a]
-    runs = run_arms(a, opts)
-    boom = paired(runs, labels[0], labels[1], INDICATORS)
-    boom_hydro = paired(runs, labels[2], labels[3], INDICATORS)
-    dd = interaction(runs, *labels, INDICATORS)
+    runs, boom, boom_hydro, dd = two_by_two(a, opts, INDICATORS)
     lines = report_header("AI data-centre demand vs industry's power cost", CLAIM, opts, a)
     lines += ["Industry pays the Siberian nodal energy price: the wholesale price stands for its "
               "cost per MWh, curtailed industrial load for the cost of scarcity.", "",

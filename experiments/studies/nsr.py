@@ -22,11 +22,10 @@ from experiments.studies.paired import (
     arms_figure,
     difference_lines,
     effect_sentence,
-    interaction,
     interaction_lines,
     paired,
     report_header,
-    run_arms,
+    two_by_two,
     write_study,
 )
 
@@ -51,12 +50,8 @@ def arms() -> list[Arm]:
 def run_nsr_study(out: Path, opts: StudyOptions) -> Path:
     opts = opts.checked()
     a = arms()
-    labels = [x.label for x in a]
-    runs = run_arms(a, opts)
-    no_base = paired(runs, labels[0], labels[1], INDICATORS)
-    with_base = paired(runs, labels[2], labels[3], INDICATORS)
-    base_alone = paired(runs, labels[0], labels[2], INDICATORS)
-    dd = interaction(runs, *labels, INDICATORS)
+    runs, no_base, with_base, dd = two_by_two(a, opts, INDICATORS)
+    base_alone = paired(runs, a[0].label, a[2].label, INDICATORS)
     lines = report_header("NSR–rail link and rivers vs Trans-Siberian relief, with and without "
                           "an industrial base", CLAIM, opts, a)
     lines += ["Industrial base: `industrial_base` = 0 (none: only the Arctic projects' own cargo) "

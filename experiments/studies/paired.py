@@ -98,6 +98,16 @@ def run_arms(arms: list[Arm], opts: StudyOptions) -> pd.DataFrame:
                             if s.name == "arm" else s, kind="stable").reset_index(drop=True)
 
 
+def two_by_two(arms: list[Arm], opts: StudyOptions, indicators: list[str]
+               ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """A 2 x 2 design, arms (a0, a1, b0, b1): the runs, the first lever's paired effect at each
+    level of the second (a1 - a0, b1 - b0), and their difference in differences."""
+    labels = [x.label for x in arms]
+    runs = run_arms(arms, opts)
+    return (runs, paired(runs, labels[0], labels[1], indicators),
+            paired(runs, labels[2], labels[3], indicators), interaction(runs, *labels, indicators))
+
+
 def arm_rows(runs: pd.DataFrame, label: str, indicators: list[str]) -> pd.DataFrame:
     return runs.loc[runs["arm"] == label, ["replication", "year", *indicators]]
 

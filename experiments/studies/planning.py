@@ -24,11 +24,9 @@ from experiments.studies.paired import (
     arms_figure,
     difference_lines,
     effect_sentence,
-    interaction,
     interaction_lines,
-    paired,
     report_header,
-    run_arms,
+    two_by_two,
     write_study,
 )
 
@@ -53,11 +51,7 @@ def arms() -> list[Arm]:
 def run_planning_study(out: Path, opts: StudyOptions) -> Path:
     opts = opts.checked()
     a = arms()
-    labels = [x.label for x in a]
-    runs = run_arms(a, opts)
-    bare = paired(runs, labels[0], labels[1], INDICATORS)
-    programme = paired(runs, labels[2], labels[3], INDICATORS)
-    dd = interaction(runs, *labels, INDICATORS)
+    runs, bare, programme, dd = two_by_two(a, opts, INDICATORS)
     lines = report_header("Market vs coordinated planning", CLAIM, opts, a)
     lines += ["## Answer", "",
               *(f"- {effect_sentence(programme, ind, f'With the {PROGRAMME_GW} GW programme, coordinated planning')}"  # noqa: E501
