@@ -63,14 +63,14 @@ class Investor(mesa.Agent):
     def retained_cash_flow_usd(self) -> float:
         """The reinvested share of last year's after-tax operating profit of its plants (USD);
         each plant's year-to-date profit restarts here, each January."""
-        from model.chain import PROFIT_TAX_FEDERAL, PROFIT_TAX_REGIONAL
+        from model.chain import PROFIT_TAX
 
         profit = 0.0
         for plant in [*self.model.processing_plants, *getattr(self.model, "sector_plants", ())]:
             if plant.owner == self.investor_id:
                 profit += plant.profit_this_year_usd
                 plant.profit_this_year_usd = 0.0
-        after_tax = profit - (PROFIT_TAX_FEDERAL + PROFIT_TAX_REGIONAL) * max(profit, 0.0)
+        after_tax = profit - PROFIT_TAX * max(profit, 0.0)
         return self.reinvested_profit_share * max(after_tax, 0.0)
 
     def __repr__(self) -> str:

@@ -39,7 +39,6 @@ CARRY_T_PER_DWT_YEAR = {"river": 6.0, "ice_class": 30.0}
 SUSTAINED_YEARS = 2  # Januaries in a row with more than a year's work queued
 LEAD_YEARS = 3  # a yard expansion (slipways, halls): assumption — Zhatai was built 2019-2022
 MARGIN_SHARE = 0.15  # yard's operating margin on an order: assumption (shipbuilding margins)
-PROFIT_TAX = 0.25  # model/chain.py: federal 20% + regional 5% from 2025 (investment.PROFIT_TAX)
 
 
 @dataclass
@@ -119,6 +118,7 @@ class Shipyard(Facility):
 
     def consider_expansion(self, year: int) -> bool:
         """Appraise and start an expansion when more than a year's work has stayed queued."""
+        from model.chain import PROFIT_TAX
         from model.investment import npv, site_risk_premium
 
         cap = self.capacity_dwt_per_year
@@ -129,7 +129,8 @@ class Shipyard(Facility):
             return False
         factor = self.model.params.shipyard_capacity_factor
         nominal = self.base_capacity_dwt + self.added_dwt  # what the slipways are sized for
-        size = min(queued - cap, nominal) if factor > 0 else 0.0
+        # nominal (slipway) dwt/yr that would deliver the excess queue at today's factor
+        size = min((queued - cap) / factor, nominal) if factor > 0 else 0.0
         if size <= 0:
             return False
         p = self.model.params

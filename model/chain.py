@@ -40,6 +40,7 @@ HOURS_PER_YEAR = 8760.0
 # (Tax Code art. 284 as amended by Federal Law 176-FZ of 12 Jul 2024)
 PROFIT_TAX_FEDERAL = 0.08
 PROFIT_TAX_REGIONAL = 0.17
+PROFIT_TAX = PROFIT_TAX_FEDERAL + PROFIT_TAX_REGIONAL  # on profits, as the NPVs see it
 # fallback freight where a scenario has no freight network (route costs come from
 # ``model/freight_system.py`` otherwise): rail all-in tariff of
 # facts.yaml transport.rail.shipper_all_in_rub_per_tkm_2024 (1.5 RUB/t-km, low) at 92.6 RUB/USD,

@@ -39,14 +39,13 @@ import numpy as np
 
 from agents.facility import FacilityState
 from agents.processing_plant import RAMP_START_SHARE
-from model.chain import PROFIT_TAX_FEDERAL, PROFIT_TAX_REGIONAL, STAGES
+from model.chain import PROFIT_TAX, STAGES
 
 if TYPE_CHECKING:
     from agents import Investor
     from model.siberia_model import SiberiaModel
 
 FORECAST_AHEAD_YEARS = 4  # investors look at the power system about a plant's lead time ahead
-PROFIT_TAX = PROFIT_TAX_FEDERAL + PROFIT_TAX_REGIONAL  # 25% from 2025 (model/chain.py)
 CHINA_BORDER = (49.65, 117.33)  # Zabaikalsk: where imported feed enters (placeholder freight)
 
 

@@ -55,7 +55,6 @@ if TYPE_CHECKING:
     from model.investment import Project
     from model.siberia_model import SiberiaModel
 
-PROFIT_TAX = PROFIT_TAX_FEDERAL + PROFIT_TAX_REGIONAL
 REE_SECTOR = "rare_earths"
 
 
@@ -137,7 +136,8 @@ class SectorSystem:
 
     def freight_usd_per_unit(self, sector: str, site) -> float:
         """Freight of a unit's cargo from a site to its market (cached per site and year)."""
-        key = (site.id if hasattr(site, "id") else site.facility_id, self.model.calendar.year)
+        key = (sector, site.id if hasattr(site, "id") else site.facility_id,
+               self.model.calendar.year)
         cached = self._freight.get(key)
         if cached is None:
             row = self.rows[sector]
@@ -174,8 +174,13 @@ class SectorSystem:
         power = model.power
         hours = _calendar.monthrange(cal.year, cal.month)[1] * 24.0
         years = model.chain.years_since_start() if model.chain is not None else 0.0
-        last_price = (power.last.node_price if power is not None and power.last is not None
-                      else None)
+        last_price = None
+        if power is not None:
+            # last month's prices; in the run's first month, the year's expected prices (a
+            # January and a July solved with today's fleet), not free power
+            last_price = power.last.node_price if power.last is not None else \
+                power.forecast_prices(cal.year, model.committed_load_mw_by_node(),
+                                      model.planner.hydro_online_by)
         load = np.zeros(len(power.nodes) if power is not None else 0)
         self._planned = {}
         for sid in self.ids:
@@ -265,8 +270,9 @@ class SectorSystem:
             rec.domestic_sales_usd_per_year = float(dom.sum() * p_dom * per_year)
             rec.export_usd_per_year = float(exp.sum() * p_exp * per_year)
             rec.magnet_t_per_year = float(out.sum() * row.magnet_t_per_unit * per_year)
+        booked = {pl.facility_id for plants, *_ in self._planned.values() for pl in plants}
         for pl in model.sector_plants:  # idle plants (building, disrupted, closed) ship nothing
-            if pl.state is not FacilityState.OPERATING:
+            if pl.state is not FacilityState.OPERATING and pl.facility_id not in booked:
                 pl.output_t = 0.0
                 pl.cargo_t = 0.0
                 pl.cargo_cost_usd = 0.0

@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.facility import FacilityState
+from model.chain import PROFIT_TAX
 from model.investment import PlantRow, Project, learning_factor, npv, site_risk_premium
-from model.sectors import PROFIT_TAX
 
 if TYPE_CHECKING:
     from agents import Investor

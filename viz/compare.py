@@ -18,7 +18,8 @@ from typing import Any
 import pandas as pd
 import solara
 
-from model import PARAMETERS, ParameterError, SiberiaModel, UserInputError, available_scenarios
+from model import PARAMETERS, SiberiaModel, UserInputError, available_scenarios
+from model.params import parameter
 from model.replications import Arm
 
 
@@ -31,22 +32,9 @@ def scenario_ref(model: SiberiaModel) -> str:
 
 
 def parse_value(name: str, text: str) -> Any:
-    """A lever's value typed in the page ("20", "2.5", "true", "coordinated"), validated."""
-    if name not in PARAMETERS:
-        raise UserInputError(f"unknown parameter {name!r}; choose one of: {', '.join(PARAMETERS)}")
-    p = PARAMETERS[name]
-    text = str(text).strip()
-    value: Any = text
-    if p.kind is bool:
-        words = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
-        value = words.get(text.lower(), text)
-    elif p.kind in (int, float):
-        try:
-            value = float(text)
-        except ValueError:
-            raise ParameterError(f"parameter '{name}' expects a number ({p.domain()}), "
-                                 f"got {text!r}") from None
-    return p.validate(value)
+    """A lever's value typed in the page ("20", "2.5", "true", "coordinated"), validated: the
+    catalogue's own parsing, as for ``--set`` on the command line."""
+    return parameter(name).parse(str(text))
 
 
 def current_arm(model: SiberiaModel) -> Arm:

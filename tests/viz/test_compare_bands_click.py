@@ -56,7 +56,7 @@ def test_bad_lever_values_say_what_is_valid():
         parse_value("hydro_inflow_index", "7")
     with pytest.raises(UserInputError, match="expects a number"):
         parse_value("hydro_inflow_index", "wet")
-    with pytest.raises(UserInputError, match="choose one of"):
+    with pytest.raises(UserInputError, match="valid names: .*hydro_inflow_index"):
         parse_value("no_such_lever", "1")
     assert parse_value("planning_mode", "coordinated") == "coordinated"
 
