@@ -26,7 +26,7 @@ from experiments.report import milestone_years, unit
 from experiments.runner import RunTask, now_iso
 from experiments.scenario_bundle import ScenarioBundle
 from experiments.storage import StagedFolder, check_output_dir, write_json
-from experiments.sweep import replication_seed
+from model.replications import replication_seed
 from model.scenario import load_scenario
 
 CONFIDENCE = 0.95

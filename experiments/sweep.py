@@ -56,17 +56,12 @@ from experiments.spec import SweepSpec
 from experiments.storage import check_output_dir, read_json, write_json, write_parquet
 from model.errors import UserInputError
 from model.params import parameter
+from model.replications import replication_seed
 
 MANIFEST = "manifest.json"
 FORMAT = "siberia-sweep/1"
 _ARROW = {float: pa.float64(), int: pa.int64(), bool: pa.bool_(), str: pa.string()}
 PARTITIONING = ds.partitioning(pa.schema([("replication", pa.int32())]), flavor="hive")
-
-
-def replication_seed(master: int, replication: int) -> int:
-    """The seed of replication ``r``: SeedSequence(master).spawn(r + 1)[r], as 63 bits."""
-    state = np.random.SeedSequence(master, spawn_key=(replication,)).generate_state(1, np.uint64)
-    return int(state[0] >> np.uint64(1))
 
 
 def run_file(run_id: int, replication: int) -> str:

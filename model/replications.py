@@ -45,15 +45,19 @@ class Arm:
         return SiberiaModel(self.scenario, rng=int(seed), **dict(self.params))
 
 
+def replication_seed(master: int, replication: int) -> int:
+    """The seed of replication ``r``: SeedSequence(master).spawn(r + 1)[r], as 63 bits — the
+    one rule of the app, ``siberia compare``, the studies and sweeps."""
+    state = np.random.SeedSequence(int(master), spawn_key=(replication,)).generate_state(
+        1, np.uint64)
+    return int(state[0] >> np.uint64(1))
+
+
 def replication_seeds(master: int, n: int) -> list[int]:
     """The seeds of replications 0..n-1 derived from ``master`` (independent streams)."""
     if n < 1:
         raise ValueError(f"replications must be at least 1, got {n}")
-    out = []
-    for r in range(n):
-        state = np.random.SeedSequence(int(master), spawn_key=(r,)).generate_state(1, np.uint64)
-        out.append(int(state[0] >> np.uint64(1)))
-    return out
+    return [replication_seed(master, r) for r in range(n)]
 
 
 def run_months(model: SiberiaModel, months: int, cancel: threading.Event | None = None

@@ -24,9 +24,9 @@ from experiments.evaluators import LocalPoolEvaluator, SerialEvaluator
 from experiments.report import milestone_years, unit
 from experiments.runner import RunTask
 from experiments.scenario_bundle import ScenarioBundle
-from experiments.sweep import replication_seed
 from model.errors import UserInputError
 from model.params import parameter
+from model.replications import replication_seed
 from model.scenario import load_scenario
 
 
