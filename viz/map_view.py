@@ -86,13 +86,21 @@ def layer_values(model: SiberiaModel, layer: str) -> np.ndarray | None:
         per_region = {r: float(p.last.node_price[p.nodes.index(n)])
                       for r, n in p.region_node.items()}
     elif layer == "GRP per person":
-        years = model.calendar.month_index / 12.0
+        # as the GRP indicators: the month last simulated, at its middle
+        years = (model.record_year - model.calendar.start_year
+                 + (model.record_month - 0.5) / 12.0)
         growth = (1 + model.params.gdp_growth_per_year) ** years
         added: dict[str, float] = {}
         if model.chain is not None:
             for f in [*model.processing_plants, *model.mines]:
                 added[f.region] = added.get(f.region, 0.0) + 12 * \
                     model.chain.value_added_by_facility.get(f.facility_id, 0.0)
+        sectors = getattr(model, "sectors", None)
+        if sectors is not None:  # plants built in the run (the base year's are in base GRP)
+            for f in model.sector_plants:
+                if f.facility_id not in sectors.staffed_at_start:
+                    added[f.region] = added.get(f.region, 0.0) + 12 * \
+                        sectors.value_added_by_facility.get(f.facility_id, 0.0)
         per_region = {r.name: (r.base_grp_usd_per_year * growth + added.get(r.name, 0.0))
                       / r.population for r in model.regions if r.population}
     elif layer == "jobs in the chain":

@@ -157,3 +157,23 @@ def test_the_map_draws_every_sector_plant_where_it_is():
     want = np.column_stack(PROJ([p.lon for p in m.sector_plants], [p.lat for p in m.sector_plants]))
     drawn = [c.get_offsets() for c in ax.collections if len(c.get_offsets()) == len(want)]
     assert any(np.allclose(d, want) for d in drawn)
+
+
+def test_the_grp_layer_adds_up_to_the_siberian_grp_indicator():
+    """Regions' GRP per person × population, summed over Siberia, is the indicator's GRP."""
+    from viz.map_view import layer_values
+
+    m = SiberiaModel(rng=2, horizon_years=4)  # electronics plants built in 2025 run by 2028
+    while m.running:
+        m.step()
+    assert m.sectors.new_plants_value_added_usd_per_year(True) > 0  # new plants add to GRP
+    values = layer_values(m, "GRP per person")
+    region = m.atlas.layers["region"]
+    total = 0.0
+    for r in m.regions:
+        if r.siberian and r.population:
+            cells = region == m.atlas.region_names.index(r.name)
+            if cells.any():
+                total += float(np.nanmax(values[cells])) * r.population
+    df = m.datacollector.get_model_vars_dataframe()
+    assert total == pytest.approx(df["siberia_grp_usd"].iloc[-1], rel=1e-6)
