@@ -102,7 +102,7 @@ class Planner(mesa.Agent):
         """
         if self.mode != "coordinated":
             return self.projects
-        load = self.model.committed_load_mw_by_node() - self.model.data_centre_mw_by_node() \
+        load = self.model.chain_committed_load_mw_by_node() \
             if self.model.power is not None else None
         if load is None:
             return self.projects

@@ -189,10 +189,6 @@ class PowerSystem:
             node = load.power_node or self.region_node[load.region]
             self.industry_mw[node_index[node]] += (load.capacity_kt_per_year * 1e3 * load.utilisation
                                                    * load.energy_mwh_per_t / HOURS_PER_YEAR)
-        # the base-year plants of the sectors (the smelters: agents, no longer fixed loads) as
-        # planning views see them (forecasts, adequacy): set by the model from its sector plants;
-        # the monthly clearing takes their actual load instead
-        self.base_sector_mw = np.zeros(len(self.nodes))
         # the Siberian price is that of the interconnected Siberian nodes (price zone 2);
         # isolated systems (Norilsk, western Yakutia) have their own per-node prices
         self.siberian = np.array([n.siberian and not n.isolated for n in self.node_rows])
@@ -281,7 +277,7 @@ class PowerSystem:
 
     def peak_load_mw(self, year: int, extra_mw: np.ndarray) -> np.ndarray:
         """(N,) January peak-block load in ``year`` with ``extra_mw`` of flat new load."""
-        load = self.load_mw(year, 1, extra_mw, planning=True)
+        load = self.load_mw(year, 1, extra_mw)
         return load[:, :, 0].sum(axis=1)
 
     def target_mwh(self, month: int) -> np.ndarray:
@@ -317,9 +313,9 @@ class PowerSystem:
         self.inflow_factor = self.model.params.hydro_inflow_index * draw
 
     def load_mw(self, year: int, month: int, data_centre_mw: np.ndarray,
-                industry_extra_mw: np.ndarray | None = None, planning: bool = False) -> np.ndarray:
-        """(N, K, B) mean load in each block; ``planning``: a forecast's or the planner's view,
-        which counts the sectors' base-year plants at full output (``base_sector_mw``)."""
+                industry_extra_mw: np.ndarray | None = None) -> np.ndarray:
+        """(N, K, B) mean load in each block; ``industry_extra_mw``: the plants' load this month
+        (the market) or their committed load at full output (forecasts and the planner)."""
         p = self.model.params
         years = (year - self.model.calendar.start_year) + (month - 0.5) / 12.0
         base = self.base_load_twh * 1e6 / HOURS_PER_YEAR * (1 + self.base_growth) ** years
@@ -333,8 +329,6 @@ class PowerSystem:
         load[:, 0, 1] = base * season * off_factor
         industry = self.industry_mw if industry_extra_mw is None else (self.industry_mw
                                                                         + industry_extra_mw)
-        if planning:
-            industry = industry + self.base_sector_mw
         load[:, 1, :] = industry[:, None]
         load[:, 2, :] = data_centre_mw[:, None]
         return load
@@ -398,7 +392,7 @@ class PowerSystem:
                 hydro_storage_target_mwh=self.target_mwh(month) * on,
                 water_value_usd_per_mwh=self.water_value,
                 link_capacity_mw=link_cap,
-                load_mw=self.load_mw(year, month, extra_mw, planning=True),
+                load_mw=self.load_mw(year, month, extra_mw),
             )
             prices += self.market.clear(x).node_price(self.network.block_hours_share)
         return prices / 2.0

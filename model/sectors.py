@@ -331,17 +331,12 @@ class SectorSystem:
         return float(sum(self.last[sid].domestic_sales_usd_per_year for sid in self.ids
                          if self.rows[sid].substitutes_tier == tier_id))
 
-    def committed_load_mw_by_node(self, new_only: bool = False,
-                                  base_only: bool = False) -> np.ndarray:
-        """(N,) load of the sectors' plants operating or under construction at full output:
-        those built in the run (``new_only``), those operating from the start (``base_only``),
-        or all."""
+    def committed_load_mw_by_node(self) -> np.ndarray:
+        """(N,) load of the sectors' plants operating, under construction or disrupted (to be
+        repaired), at full output."""
         power = self.model.power
         load = np.zeros(len(power.nodes))
         for pl in self.model.sector_plants:
-            base = pl.facility_id in self.staffed_at_start
-            if (new_only and base) or (base_only and not base):
-                continue
             if pl.state in (FacilityState.OPERATING, FacilityState.BUILDING,
                             FacilityState.DISRUPTED):
                 load[power.nodes.index(pl.power_node)] += (

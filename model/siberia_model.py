@@ -233,9 +233,6 @@ class SiberiaModel(mesa.Model):
                                 * self.sectors.rows[pl.sector].capex_usd_per_unit_per_year)
             if pl.state is FacilityState.OPERATING:
                 self.sectors.staffed_at_start.add(pl.facility_id)
-        # the base-year plants (the smelters, fixed loads until issue 10) as planning views see
-        # them: the power forecasts and the planner count them as they counted the fixed loads
-        self.power.base_sector_mw = self.sectors.committed_load_mw_by_node(base_only=True)
 
     def facility_rng(self, facility_id: str, purpose: str) -> np.random.Generator:
         """A random stream of its own for one facility and one purpose (outages, hazards).
@@ -419,13 +416,20 @@ class SiberiaModel(mesa.Model):
             self.sectors.commission(year)
 
     def committed_load_mw_by_node(self) -> np.ndarray:
-        """(N,) flat load decided but not in the base loads: data centres, the chain's plants and
-        the other sectors' plants built in the run, operating or under construction (at full
-        output), as the planner projects it. The sectors' base-year plants (the smelters) are in
-        the power system's planning view already (``PowerSystem.base_sector_mw``)."""
-        load = self.data_centre_mw_by_node()
-        if self.sectors is not None:  # plants of other sectors built in the run (the base-year
-            load = load + self.sectors.committed_load_mw_by_node(new_only=True)  # ones: below)
+        """(N,) flat load decided but not in the base loads, as forecasts and the planner project
+        it: data centres, the chain's plants and every sector plant (the smelters included)
+        operating or under construction at full output, and the yards' added load. Derived from
+        the facilities' states each time, so a plant that closes leaves the projection."""
+        load = self.data_centre_mw_by_node() + self.chain_committed_load_mw_by_node()
+        if self.sectors is not None:
+            load = load + self.sectors.committed_load_mw_by_node()
+        if self.freight is not None:
+            load = load + self.shipyard_load_mw_by_node()
+        return load
+
+    def chain_committed_load_mw_by_node(self) -> np.ndarray:
+        """(N,) the rare-earth chain's plants operating or under construction, at full output."""
+        load = np.zeros(len(self.power.nodes))
         if self.chain is not None:
             for pl in self.processing_plants:
                 if pl.state in (FacilityState.OPERATING, FacilityState.BUILDING):

@@ -114,8 +114,7 @@ def test_coordinated_mode_makes_the_programme_credible_and_sequences_it_by_deman
     # committed industrial load at a node moves its projects to the front
     last = coord.planner.projects[-1]
     node = coord.power.nodes.index(last.power_node)
-    coord.committed_load_mw_by_node = lambda: np.eye(len(coord.power.nodes))[node] * 500.0
-    coord.data_centre_mw_by_node = lambda: np.zeros(len(coord.power.nodes))
+    coord.chain_committed_load_mw_by_node = lambda: np.eye(len(coord.power.nodes))[node] * 500.0
     order = coord.planner._ordered_projects()
     assert order[0].power_node == last.power_node
     assert market.planner._ordered_projects() == market.planner.projects

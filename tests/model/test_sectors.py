@@ -65,6 +65,8 @@ def test_the_smelters_replace_the_fixed_loads_never_add_to_them():
     assert sum(r.capacity_tpa for r in smelters) == pytest.approx(4_018_000)
     m = SiberiaModel(rng=5, horizon_years=1)
     expected = _smelter_mw_by_node(m)
+    # before any investment, forecasts and the planner project the same load
+    assert m.sectors.committed_load_mw_by_node() == pytest.approx(expected, abs=1e-6)
     # 53.67 TWh/yr: the base-year Siberian smelter load of the fixed [[large_loads]] they were
     assert expected.sum() * HOURS_PER_YEAR / 1e6 == pytest.approx(53.67, abs=0.01)
     m.step()
@@ -72,7 +74,7 @@ def test_the_smelters_replace_the_fixed_loads_never_add_to_them():
     hours = 31 * 24.0
     asked_mw = m.power.last.result.load_mwh[:, industry] / hours
     assert asked_mw == pytest.approx(expected, abs=1e-6)  # the same load, once
-    assert m.power.base_sector_mw == pytest.approx(expected, abs=1e-6)  # forecasts: the same
+
 
 
 def test_the_base_year_matches_the_observed_aluminium_rows():
@@ -222,3 +224,20 @@ def test_mass_energy_and_money_balance_across_all_sectors(multiplier, world, rat
             values = [rec.output_units_per_year, rec.siberia_power_mwh_per_year,
                       rec.export_usd_per_year, rec.domestic_sales_usd_per_year]
             assert all(np.isfinite(v) and v >= 0 for v in values)
+
+
+def test_a_smelter_that_closes_leaves_the_projected_load():
+    m = SiberiaModel(rng=5, horizon_years=1)
+    before = m.committed_load_mw_by_node()
+    closing = next(p for p in m.sector_plants if p.sector == "aluminium")
+    node = m.power.nodes.index(closing.power_node)
+    closing.state = FacilityState.RETIRED
+    after = m.committed_load_mw_by_node()
+    assert after[node] == pytest.approx(before[node] - _smelter_mw_by_node_of(m, closing))
+    assert np.delete(after, node) == pytest.approx(np.delete(before, node))
+
+
+def _smelter_mw_by_node_of(m, plant) -> float:
+    row = next(r for r in BASE.processing_plants if r.id == plant.facility_id)
+    util = m.sectors.rows["aluminium"].max_utilisation
+    return row.capacity_tpa * util * row.energy_mwh_per_t / HOURS_PER_YEAR
