@@ -483,6 +483,17 @@ class SectorRow(_Row):
     plant_sizes: list[float] = Field(default_factory=list)  # candidate sizes, units/yr
     learning_rate: float = Field(default=0.0, ge=0, le=0.5)
     sites: list[str] = Field(default_factory=list)  # [[industrial_sites]] ids; empty = all
+    # a catalogue parameter that multiplies this sector's world price path (a lever to sweep)
+    price_multiplier_param: str | None = None
+
+    @field_validator("price_multiplier_param")
+    @classmethod
+    def _known_parameter(cls, v: str | None) -> str | None:
+        from model.params import PARAMETERS
+
+        if v is not None and (v not in PARAMETERS or PARAMETERS[v].kind is not float):
+            raise ValueError(f"price_multiplier_param {v!r} is not a numeric catalogue parameter")
+        return v
 
 
 class DemandTierRow(_Row):

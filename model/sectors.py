@@ -102,11 +102,13 @@ class SectorSystem:
 
     def price_index(self, sector: str, fractional_year: float) -> float:
         """World price multiplier of a sector's product: its scenario path (linear between its
-        years, flat beyond) × ``aluminium_price_multiplier`` for aluminium."""
+        years, flat beyond) × the catalogue parameter its row names (``price_multiplier_param``,
+        e.g. ``aluminium_price_multiplier``)."""
         path = self.price_paths.get(sector)
         index = float(np.interp(fractional_year, path.years, path.index)) if path else 1.0
-        if sector == "aluminium":
-            index *= self.model.params.aluminium_price_multiplier
+        lever = self.rows[sector].price_multiplier_param
+        if lever is not None:
+            index *= getattr(self.model.params, lever)
         return index
 
     def prices(self, sector: str) -> tuple[float, float]:
