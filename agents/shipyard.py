@@ -15,7 +15,7 @@ January (``model.invest``):
    Januaries in a row, the yard appraises an expansion by the investors' NPV
    (``model.investment.npv``): size = the queue beyond a year's work (at most doubling the
    yard), capital = size × ``capex_usd_per_dwt_year`` less ``shipyard_support_share`` paid by
-   the state, cash = size × ``order_price_usd_per_dwt`` × ``MARGIN_SHARE`` after profit tax,
+   the state, cash = size × ``order_price_usd_per_dwt`` × ``shipyard_margin_share`` after profit tax,
    over ``plant_life_years`` at ``discount_rate`` plus the site's threat premium. If the NPV is
    positive the expansion is built in ``LEAD_YEARS`` (capital through the chain's
    construction ledger, where there is one).
@@ -38,7 +38,6 @@ from agents.facility import Facility, FacilityState
 CARRY_T_PER_DWT_YEAR = {"river": 6.0, "ice_class": 30.0}
 SUSTAINED_YEARS = 2  # Januaries in a row with more than a year's work queued
 LEAD_YEARS = 3  # a yard expansion (slipways, halls): assumption — Zhatai was built 2019-2022
-MARGIN_SHARE = 0.15  # yard's operating margin on an order: assumption (shipbuilding margins)
 
 
 @dataclass
@@ -136,7 +135,7 @@ class Shipyard(Facility):
         p = self.model.params
         total_capex = size * self.capex_usd_per_dwt_year
         support = total_capex * p.shipyard_support_share
-        cash = size * factor * self.order_price_usd_per_dwt * MARGIN_SHARE * (1 - PROFIT_TAX)
+        cash = size * factor * self.order_price_usd_per_dwt * p.shipyard_margin_share * (1 - PROFIT_TAX)
         rate = p.discount_rate + site_risk_premium(self.model, self.lat, self.lon)
         self.last_npv_usd = npv(total_capex - support, LEAD_YEARS, cash, p.plant_life_years, rate)
         if self.last_npv_usd <= 0:

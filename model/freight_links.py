@@ -3,19 +3,20 @@
 Three accounts, each the owner of some routes' infrastructure:
 
 * ``nsr_rail_link`` — the Bovanenkovo–Sabetta line that ``nsr_rail_link_year`` opens
-  (``obskaya_sabetta``): 100 bn RUB (facts.yaml transport.planned_links.obskaya_sabetta,
-  assumption, low) / 92.6 RUB/USD (facts macro.usd_rub_2024_avg) = 1.08 bn USD, spent evenly
+  (``obskaya_sabetta``): ``nsr_rail_link_capex_usd`` (catalogue; 100 bn RUB per facts.yaml
+  transport.planned_links.obskaya_sabetta, low, = 1.08 bn USD), spent evenly
   over the ``RAIL_BUILD_YEARS`` before it opens (spending before the run's start counts at the
   start). Never built (``nsr_rail_link_year`` = 0): no capital and no income.
 * ``river_waterways`` — the Ob, Yenisei and Lena waterways and their fleets: ``river_development``
-  × ``RIVER_PROGRAMME_USD`` spent over the first ``RIVER_BUILD_YEARS`` of the run (the lever acts
-  from the first month).
+  × ``river_programme_capex_usd`` (catalogue) spent over the first ``RIVER_BUILD_YEARS`` of
+  the run (the lever acts from the first month).
 * ``eastern_polygon`` — the Trans-Siberian and BAM: the capacity Russian Railways adds when
   its lines run full (``agents/shipper.py``: 180 USD per t/yr, derived from facts), as spent.
 
 Income is the owner's margin on the freight its routes carry: each month, tonnes on each of its
 links × the link's tariff (its cost per tonne × the shipper's cost factor; the congestion
-mark-up is a time cost, not revenue) × ``margin_share``. NPV at ``discount_rate`` to the run's
+mark-up is a time cost, not revenue) × the account's margin share (``rail_infrastructure_margin_share`` or
+``river_infrastructure_margin_share``, catalogue). NPV at ``discount_rate`` to the run's
 start: the discounted cash so far, plus (once open) the going-concern value of the rest of the
 asset's life at the last 12 months' income, less planned spending not yet made. Comparing runs
 on paired seeds (with and without a lever, with and without ``industrial_base``) gives the
@@ -34,20 +35,10 @@ if TYPE_CHECKING:
     from model.markets.freight import Assignment
     from model.siberia_model import SiberiaModel
 
-USD_PER_RUB = 1 / 92.6  # facts.yaml macro.usd_rub_2024_avg (Bank of Russia, high)
-NSR_RAIL_LINK_CAPEX_USD = 100e9 * USD_PER_RUB  # facts planned_links.obskaya_sabetta (low)
 RAIL_BUILD_YEARS = 4  # 170 km of Arctic line: assumption (Obskaya-Bovanenkovo 525 km: 2010)
-# river_development = 1: ~100 bn RUB per basin (ports on the scale of Dudinka's 40 bn RUB
-# programme, facts transport.nsr.ports.dudinka, plus dredging and river icebreakers) × 3 basins
-# — assumption: facts.yaml has no inland-waterway programme cost
-RIVER_PROGRAMME_USD = 300e9 * USD_PER_RUB
 RIVER_BUILD_YEARS = 5  # assumption
-# the infrastructure owner's margin on a tonne's freight bill: RZD's share of the shipper's
-# cost 0.55 (facts transport.rail.tariff.rzd_share_of_shipper_cost, IPEM 2014, medium) × an
-# operating margin of 0.3 (assumption) -> 0.165; rivers: a fleet operator's margin 0.15
-# (assumption)
-RAIL_MARGIN_SHARE = 0.55 * 0.3
-RIVER_MARGIN_SHARE = 0.15
+# capital, margins: catalogue parameters nsr_rail_link_capex_usd, river_programme_capex_usd,
+# rail_infrastructure_margin_share, river_infrastructure_margin_share (with their sources)
 RAIL_LIFE_YEARS = 50  # assumption — track bed and bridges
 RIVER_LIFE_YEARS = 30  # assumption — fleet, dredging and port works
 ACCOUNTS = ("nsr_rail_link", "river_waterways", "eastern_polygon")
@@ -84,8 +75,8 @@ class LinkAccounts:
         if link_year:
             for y in range(link_year - RAIL_BUILD_YEARS, link_year):
                 rail_capex[max(y, start)] = (rail_capex.get(max(y, start), 0.0)
-                                             + NSR_RAIL_LINK_CAPEX_USD / RAIL_BUILD_YEARS)
-        river_usd = p.river_development * RIVER_PROGRAMME_USD
+                                             + p.nsr_rail_link_capex_usd / RAIL_BUILD_YEARS)
+        river_usd = p.river_development * p.river_programme_capex_usd
         river_capex = ({start + k: river_usd / RIVER_BUILD_YEARS for k in range(RIVER_BUILD_YEARS)}
                        if river_usd > 0 else {})
         from model.freight_system import NSR_RAIL_LINK_ROUTE
@@ -93,12 +84,14 @@ class LinkAccounts:
         river = np.flatnonzero(net.link_mode == 1)  # MODES index of "river"
         self.accounts = {
             "nsr_rail_link": LinkAccount("nsr_rail_link", links([NSR_RAIL_LINK_ROUTE]),
-                                         RAIL_MARGIN_SHARE, RAIL_LIFE_YEARS,
+                                         p.rail_infrastructure_margin_share, RAIL_LIFE_YEARS,
                                          float(link_year) if link_year else np.inf, rail_capex),
-            "river_waterways": LinkAccount("river_waterways", river, RIVER_MARGIN_SHARE,
+            "river_waterways": LinkAccount("river_waterways", river,
+                                           p.river_infrastructure_margin_share,
                                            RIVER_LIFE_YEARS, -np.inf, river_capex),
             "eastern_polygon": LinkAccount("eastern_polygon", freight.polygon_links,
-                                           RAIL_MARGIN_SHARE, RAIL_LIFE_YEARS, -np.inf, {}),
+                                           p.rail_infrastructure_margin_share, RAIL_LIFE_YEARS,
+                                           -np.inf, {}),
         }
         self._polygon_capex_seen = 0.0
 

@@ -507,6 +507,42 @@ PARAMETERS: dict[str, Parameter] = {
            source="assumption — scale of the 2030 inland-waterway target (facts.yaml "
                   "transport.rivers: 200 Mt by 2030 vs ~105-116 Mt today)",
            confidence="low"),
+        _p(name="nsr_rail_link_capex_usd", kind=float, default=100e9 / 92.6,
+           bounds=(0.0, 5e9), unit="USD", group="transport",
+           description="Capital cost of the rail link from the trunk lines to an Arctic port "
+                       "(nsr_rail_link_year), spent evenly over the 4 years before it opens.",
+           source="facts.yaml transport.planned_links.obskaya_sabetta: ~100 bn RUB at 92.6 "
+                  "RUB/USD (macro.usd_rub_2024_avg)",
+           confidence="low"),
+        _p(name="river_programme_capex_usd", kind=float, default=300e9 / 92.6,
+           bounds=(0.0, 1e10), unit="USD", group="transport",
+           description="Capital cost of the full waterway programme (river_development = 1: "
+                       "ports, dredging, river icebreakers on three basins), spent over the "
+                       "run's first 5 years in proportion to river_development.",
+           source="assumption — ~100 bn RUB per basin (ports on the scale of Dudinka's 40 bn "
+                  "RUB programme, facts transport.nsr.ports.dudinka, plus dredging and "
+                  "icebreakers) x 3 basins; facts.yaml gives no inland-waterway programme cost",
+           confidence="low"),
+        _p(name="rail_infrastructure_margin_share", kind=float, default=0.55 * 0.3,
+           bounds=(0.0, 0.6), unit="share", group="transport",
+           description="Share of a tonne's rail freight bill the infrastructure owner keeps as "
+                       "margin: the income of the rail link and Eastern Polygon accounts.",
+           source="RZD's share of the shipper's cost 0.55 (facts transport.rail.tariff."
+                  "rzd_share_of_shipper_cost, IPEM 2014, medium) x an operating margin of 0.3 "
+                  "(assumption)",
+           confidence="low"),
+        _p(name="river_infrastructure_margin_share", kind=float, default=0.15,
+           bounds=(0.0, 0.6), unit="share", group="transport",
+           description="Share of a tonne's river freight bill that is margin for the waterway "
+                       "programme's account.",
+           source="assumption — a fleet operator's operating margin",
+           confidence="low"),
+        _p(name="shipyard_margin_share", kind=float, default=0.15, bounds=(0.0, 0.6),
+           unit="share", group="transport",
+           description="A shipyard's operating margin on an order: the cash flow an expansion "
+                       "is appraised on.",
+           source="assumption — shipbuilding margins",
+           confidence="low"),
     ]
 }
 

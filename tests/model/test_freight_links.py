@@ -4,9 +4,12 @@ unfeasible" as a number, with and without an industrial base."""
 import numpy as np
 import pytest
 
-from model.freight_links import NSR_RAIL_LINK_CAPEX_USD, RIVER_PROGRAMME_USD
+from model.params import PARAMETERS
 
 from .runs import run
+
+NSR_RAIL_LINK_CAPEX_USD = PARAMETERS["nsr_rail_link_capex_usd"].default
+RIVER_PROGRAMME_USD = PARAMETERS["river_programme_capex_usd"].default
 
 
 def _npv(df, account):
