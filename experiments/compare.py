@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from experiments.errors import RunFailed
 from experiments.provenance import MONEY, provenance
-from experiments.report import milestone_years, unit
+from experiments.report import milestone_years, pyplot, unit
 from experiments.runner import RunTask, now_iso
 from experiments.scenario_bundle import ScenarioBundle
 from experiments.storage import StagedFolder, check_output_dir, write_json
@@ -152,10 +152,7 @@ def run_compare(a: Arm, b: Arm, out: Path, evaluator_factory, seeds: int = 5, se
 
 
 def _figure(table: pd.DataFrame, path: Path, title: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     names = [n for n in FIGURE_INDICATORS if n in set(table["indicator"])]
     fig, axes = plt.subplots(2, 3, figsize=(11, 5.5), dpi=100, squeeze=False)

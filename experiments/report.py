@@ -75,12 +75,26 @@ def _time(monthly: pd.DataFrame) -> np.ndarray:
     return monthly["year"].to_numpy() + (monthly["month"].to_numpy() - 0.5) / 12.0
 
 
-def save_figures(monthly: pd.DataFrame, folder: Path, title: str) -> list[str]:
-    """The standard figures of a run as PNGs in ``folder``; returns their file names."""
+def pyplot():
+    """Matplotlib's pyplot on the Agg backend (files only, no display), imported on first use so
+    the commands that draw nothing start fast."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
+    return plt
+
+
+def save_close(fig, path: Path) -> None:
+    """Write a figure and free it (pyplot keeps every open figure otherwise)."""
+    fig.savefig(path)
+    pyplot().close(fig)
+
+
+def save_figures(monthly: pd.DataFrame, folder: Path, title: str) -> list[str]:
+    """The standard figures of a run as PNGs in ``folder``; returns their file names."""
+    plt = pyplot()
 
     t = _time(monthly)
     written = []

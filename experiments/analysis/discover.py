@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis.data import SweepData
+from experiments.report import pyplot, save_close
 from model.errors import UserInputError, closest
 
 OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
@@ -181,10 +182,7 @@ def discover(data: SweepData, condition: Condition) -> Discovery:
 
 def trajectory_figure(d: Discovery, path: Path) -> None:
     """Coverage against density of every box on the peeling trajectory; the chosen box ringed."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     t = d.trajectory
     fig, ax = plt.subplots(figsize=(5.2, 4.0), dpi=100)
@@ -201,8 +199,7 @@ def trajectory_figure(d: Discovery, path: Path) -> None:
     ax.legend(fontsize=7, loc="lower left")
     ax.set_title(f"PRIM peeling trajectory: {d.condition}", fontsize=8)
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    save_close(fig, path)
 
 
 def discovery_lines(d: Discovery, figure: str | None) -> list[str]:

@@ -17,20 +17,11 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis.data import SweepData
-from experiments.report import unit
+from experiments.report import pyplot, save_close, unit
 
 BAND = (5.0, 95.0)  # percentiles of the fan's band
 POINT_LINES = 8  # draw each design point's median when the design has at most this many
 PANELS = 6  # panels per figure
-
-
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
 def fan_quantiles(data: SweepData, indicators: list[str]) -> pd.DataFrame:
@@ -53,7 +44,7 @@ def chunks(items: list[str], size: int = PANELS) -> list[list[str]]:
 def fan_charts(data: SweepData, quantiles: pd.DataFrame, indicators: list[str],
                folder: Path) -> list[tuple[str, list[str]]]:
     """Write ``fan_K.png`` files of up to six indicators each; returns (file, indicators)."""
-    plt = _plt()
+    plt = pyplot()
     from matplotlib.ticker import MaxNLocator
 
     written = []
@@ -83,8 +74,7 @@ def fan_charts(data: SweepData, quantiles: pd.DataFrame, indicators: list[str],
                      f"runs", fontsize=9)
         fig.tight_layout()
         file = f"fan_{k}.png"
-        fig.savefig(folder / file)
-        plt.close(fig)
+        save_close(fig, folder / file)
         written.append((file, names))
     return written
 
@@ -92,7 +82,7 @@ def fan_charts(data: SweepData, quantiles: pd.DataFrame, indicators: list[str],
 def scatter_plots(data: SweepData, outcomes: list[str], folder: Path,
                   rng: np.random.Generator) -> list[tuple[str, list[str]]]:
     """Write ``scatter_K.png`` (rows: up to four outcomes; columns: the parameters)."""
-    plt = _plt()
+    plt = pyplot()
     finals = data.finals()
     params = data.parameters
     written = []
@@ -122,7 +112,6 @@ def scatter_plots(data: SweepData, outcomes: list[str], folder: Path,
                      f"per run", fontsize=9)
         fig.tight_layout()
         file = f"scatter_{k}.png"
-        fig.savefig(folder / file)
-        plt.close(fig)
+        save_close(fig, folder / file)
         written.append((file, names))
     return written

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis.data import SweepData
+from experiments.report import pyplot, save_close
 
 CONFIDENCE = 0.95
 RESAMPLES = 200  # bootstrap resamples of the confidence intervals
@@ -88,10 +89,7 @@ def sobol_indices(data: SweepData, outcomes: list[str]) -> Sensitivity:
 
 def sobol_figure(table: pd.DataFrame, path: Path) -> None:
     """Bars of S1 and ST with their intervals, one panel per outcome."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     outcomes = list(dict.fromkeys(table["outcome"]))
     cols = min(3, len(outcomes))
@@ -112,5 +110,4 @@ def sobol_figure(table: pd.DataFrame, path: Path) -> None:
         ax.set_visible(False)
     axes.flat[0].legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    save_close(fig, path)

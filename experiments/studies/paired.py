@@ -21,7 +21,7 @@ import pandas as pd
 from experiments.compare import CONFIDENCE, differences
 from experiments.errors import RunFailed
 from experiments.evaluators import LocalPoolEvaluator, SerialEvaluator
-from experiments.report import milestone_years, unit
+from experiments.report import milestone_years, pyplot, unit
 from experiments.runner import RunTask
 from experiments.scenario_bundle import ScenarioBundle
 from model.errors import UserInputError
@@ -194,10 +194,7 @@ def headline(table: pd.DataFrame, indicator: str, year: int | None = None) -> di
 
 def arms_figure(runs: pd.DataFrame, indicators: list[str], path: Path, title: str) -> None:
     """Each indicator's yearly path per arm: the mean over replications and its min–max band."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
     from matplotlib.ticker import MaxNLocator
 
     n = len(indicators)
