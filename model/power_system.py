@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from agents.facility import FacilityState
 from model.markets.power import (
     MonthInputs,
     MonthResult,
@@ -195,6 +196,7 @@ class PowerSystem:
         self.europe = np.array([n.id == "europe" for n in self.node_rows])
         self.last: PowerRecord | None = None
         self.last_link_capacity = np.zeros(len(self.links))
+        self._link_capacity_by_year: dict[int, np.ndarray] = {}
         # generation of every unit summed by calendar year (validation, station inspector)
         self.hydro_mwh_by_year: dict[int, np.ndarray] = {}
         self.thermal_mwh_by_year: dict[int, np.ndarray] = {}
@@ -243,12 +245,15 @@ class PowerSystem:
             units = max(int(round(st.capacity_mw / p.outage_unit_mw)), 1)
             rng = self.model.facility_rng(st.facility_id, "forced_outage")
             self.forced_share[i] = rng.binomial(units, self.forced_rate[i], size=months) / units
+        # the two factors of available_share, by calendar month and by month of the run
+        self._unplanned_share = 1.0 - np.minimum(self.planned_annual * self.maintenance[:, None],
+                                                 1.0)  # (12, S)
+        self._unforced_share = (1.0 - self.forced_share).T.copy()  # (months, S)
 
     def available_share(self, month: int, month_index: int) -> np.ndarray:
         """(S,) share of each thermal station's capacity available in a month."""
-        planned = np.minimum(self.planned_annual * self.maintenance[month - 1], 1.0)
         col = min(month_index, self.forced_share.shape[1] - 1)
-        return (1.0 - planned) * (1.0 - self.forced_share[:, col])
+        return self._unplanned_share[month - 1] * self._unforced_share[col]
 
     # --- adequacy (read by the planner) ------------------------------------------------------
     def firm_supply_mw(self, year: int) -> np.ndarray:
@@ -333,23 +338,33 @@ class PowerSystem:
         load[:, 2, :] = data_centre_mw[:, None]
         return load
 
+    def link_capacity_mw(self, year: int) -> np.ndarray:
+        """(L,) capacity of each link in ``year`` (0 before a planned link opens); the links are
+        fixed scenario rows, so each year's array is made once (read-only, shared by months)."""
+        cap = self._link_capacity_by_year.get(year)
+        if cap is None:
+            cap = np.array([lk.capacity_mw if (lk.status == "operating" or (
+                lk.opens_year is not None and year >= lk.opens_year)) else 0.0
+                for lk in self.links])
+            cap.flags.writeable = False
+            self._link_capacity_by_year[year] = cap
+        return cap
+
     def month_inputs(self, year: int, month: int, data_centre_mw: np.ndarray,
                      industry_extra_mw: np.ndarray | None = None) -> MonthInputs:
         hours = calendar.monthrange(year, month)[1] * 24.0
         n = len(TRANCHE_STEPS)
-        thermal = self.thermal
-        operating = np.repeat([float(st.operating) * st.capacity_mw / n for st in thermal], n)
+        offered = np.array([st.capacity_mw / n if st.state is FacilityState.OPERATING else 0.0
+                            for st in self.thermal])
+        available = offered * self.available_share(month, self.model.calendar.month_index)
         hydro_on = np.array([st.operating for st in self.hydro], dtype=float)
         hydro_capacity = np.array([st.capacity_mw for st in self.hydro])
         share = self.monthly_share[self.hydro_profile, month - 1]
         inflow = self.hydro_energy_mwh * self.inflow_factor[self.hydro_profile] * share * hydro_on
         target = self.target_mwh(month)
-        link_cap = np.array([lk.capacity_mw if (lk.status == "operating" or (
-            lk.opens_year is not None and year >= lk.opens_year)) else 0.0 for lk in self.links])
         return MonthInputs(
             hours=hours,
-            thermal_available_mw=operating * np.repeat(
-                self.available_share(month, self.model.calendar.month_index), n),
+            thermal_available_mw=np.repeat(available, n),
             thermal_cost_usd_per_mwh=self.thermal_cost,
             hydro_capacity_mw=hydro_capacity * hydro_on,
             hydro_cost_usd_per_mwh=self.hydro_cost,
@@ -358,7 +373,7 @@ class PowerSystem:
             hydro_storage_max_mwh=self.storage_max_mwh * hydro_on,
             hydro_storage_target_mwh=target * hydro_on,
             water_value_usd_per_mwh=self.water_value,
-            link_capacity_mw=link_cap,
+            link_capacity_mw=self.link_capacity_mw(year),
             load_mw=self.load_mw(year, month, data_centre_mw, industry_extra_mw),
         )
 
@@ -376,9 +391,6 @@ class PowerSystem:
                 * (1.0 - planned) * (1.0 - self.forced_rate)
             on = np.array([1.0 if hydro_online(st, year) else 0.0 for st in self.hydro])
             share = self.monthly_share[self.hydro_profile, month - 1]
-            link_cap = np.array([lk.capacity_mw if (lk.status == "operating" or (
-                lk.opens_year is not None and year >= lk.opens_year)) else 0.0
-                for lk in self.links])
             x = MonthInputs(
                 hours=calendar.monthrange(year, month)[1] * 24.0,
                 thermal_available_mw=np.repeat(avail / n, n),
@@ -391,7 +403,7 @@ class PowerSystem:
                 hydro_storage_max_mwh=self.storage_max_mwh * on,
                 hydro_storage_target_mwh=self.target_mwh(month) * on,
                 water_value_usd_per_mwh=self.water_value,
-                link_capacity_mw=link_cap,
+                link_capacity_mw=self.link_capacity_mw(year),
                 load_mw=self.load_mw(year, month, extra_mw),
             )
             prices += self.market.clear(x).node_price(self.network.block_hours_share)
@@ -412,21 +424,22 @@ class PowerSystem:
                                     self.storage_mwh)
         year = cal.year
         thermal_mwh = r.thermal_mwh.reshape(len(self.thermal), len(TRANCHE_STEPS)).sum(axis=1)
+        node_load_mwh = r.load_mwh.sum(axis=1)
         for store, value in ((self.hydro_mwh_by_year, r.hydro_mwh),
                              (self.thermal_mwh_by_year, thermal_mwh),
-                             (self.node_load_mwh_by_year, r.load_mwh.sum(axis=1)),
+                             (self.node_load_mwh_by_year, node_load_mwh),
                              (self.industry_mwh_by_year, r.load_mwh[:, 1])):
             store[year] = store.get(year, 0.0) + value
-        for st, mwh in zip(self.hydro, r.hydro_mwh, strict=True):
-            st.output_mwh = float(mwh)
-        for st, mwh in zip(self.thermal, thermal_mwh, strict=True):
-            st.output_mwh = float(mwh)
+        for st, mwh in zip(self.hydro, r.hydro_mwh.tolist(), strict=True):
+            st.output_mwh = mwh
+        for st, mwh in zip(self.thermal, thermal_mwh.tolist(), strict=True):
+            st.output_mwh = mwh
         by_kind: dict[str, float] = {"hydro": float(r.hydro_mwh.sum())}
         for kind, mask in self._fuel_masks.items():
             by_kind[kind] = float(thermal_mwh[mask].sum())
         self.last = PowerRecord(
             node_price=r.node_price(self.network.block_hours_share),
-            node_load_mwh=r.load_mwh.sum(axis=1),
+            node_load_mwh=node_load_mwh,
             result=r,
             generation_mwh_by_kind=by_kind,
             emissions_t=float(self.thermal_emissions @ r.thermal_mwh),

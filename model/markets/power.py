@@ -154,6 +154,14 @@ class PowerMarket:
         self._continuous = np.zeros(self.num_col, dtype=np.int32)  # HiGHS kContinuous
         self._col_idx = np.arange(self.num_col, dtype=np.int32)
         self._row_idx = np.arange(self.num_row, dtype=np.int32)
+        G = self.network.shape["G"]
+        self._tie = TIE_BREAK_USD_PER_MWH * (np.arange(G) + 1)
+        # costs and bounds of a month are written into these arrays (HiGHS copies them); the
+        # entries no month changes (zero lower bounds, unbounded spill) are set once here
+        self._cost = np.zeros(self.num_col)
+        self._lower = np.zeros(self.num_col)
+        self._upper = np.zeros(self.num_col)
+        self._upper[self._cols["spill"]] = np.inf
 
     # --- layout: column blocks and row blocks ---------------------------------------------
     def _layout(self) -> None:
@@ -212,67 +220,65 @@ class PowerMarket:
     # --- one month ------------------------------------------------------------------------
     def clear(self, x: MonthInputs) -> MonthResult:
         net = self.network
-        s = net.shape
-        N, L, G, H, K, B = (s[k] for k in "NLGHKB")
+        N, K, B = len(net.nodes), len(net.consumer_kinds), len(net.block_hours_share)
         c = self._cols
         block_hours = x.hours * net.block_hours_share  # (B,)
         # water rows are in MWh but q is in MW: the matrix holds the hours *share*, so scale
         # those rows by the month's hours (divide their bounds and other entries instead)
         scale = x.hours
 
-        cost = np.zeros(self.num_col)
-        lower = np.zeros(self.num_col)
-        upper = np.zeros(self.num_col)
-        tie = TIE_BREAK_USD_PER_MWH * (np.arange(G) + 1)
-        cost[c["p"]] = ((x.thermal_cost_usd_per_mwh + tie)[:, None] * block_hours).ravel()
-        upper[c["p"]] = np.repeat(x.thermal_available_mw, B)
-        cost[c["q"]] = (x.hydro_cost_usd_per_mwh[:, None] * block_hours).ravel()
-        upper[c["q"]] = np.repeat(x.hydro_capacity_mw, B)
+        # (the 2-D blocks are views of the column vectors, filled in place: a unit's blocks
+        # are adjacent columns)
+        cost, lower, upper = self._cost, self._lower, self._upper
+        cost[c["p"]].reshape(-1, B)[:] = (x.thermal_cost_usd_per_mwh + self._tie)[:, None] \
+            * block_hours
+        upper[c["p"]].reshape(-1, B)[:] = x.thermal_available_mw[:, None]
+        cost[c["q"]].reshape(-1, B)[:] = x.hydro_cost_usd_per_mwh[:, None] * block_hours
+        upper[c["q"]].reshape(-1, B)[:] = x.hydro_capacity_mw[:, None]
         # storage variables are in MWh / hours so the water rows stay in "MW-months"
         target = np.minimum(x.hydro_storage_target_mwh, x.hydro_storage_max_mwh)
-        upper[c["spill"]] = np.inf
         upper[c["s_low"]] = target / scale
         upper[c["s_high"]] = (x.hydro_storage_max_mwh - target) / scale
         cost[c["s_low"]] = -x.water_value_usd_per_mwh * scale
         cost[c["s_high"]] = -STORE_ABOVE_TARGET_USD_PER_MWH * scale
-        lower[c["f"]] = -np.repeat(x.link_capacity_mw, B)
-        upper[c["f"]] = np.repeat(x.link_capacity_mw, B)
-        cost[c["u"]] = np.broadcast_to(net.voll_usd_per_mwh[None, :, None] * block_hours,
-                                       (N, K, B)).ravel()
+        lower[c["f"]].reshape(-1, B)[:] = -x.link_capacity_mw[:, None]
+        upper[c["f"]].reshape(-1, B)[:] = x.link_capacity_mw[:, None]
+        cost[c["u"]].reshape(N, K, B)[:] = net.voll_usd_per_mwh[:, None] * block_hours
         upper[c["u"]] = x.load_mw.ravel()
 
         demand = x.load_mw.sum(axis=1).ravel()  # (N*B,)
         water = (x.hydro_storage_start_mwh + x.hydro_inflow_mwh) / scale
-        row_lower = np.concatenate([demand, water])
-        row_upper = row_lower.copy()
+        rows = np.concatenate([demand, water])  # equality rows: lower = upper
 
         hs = self._highs
         if self._passed:
             # hot start: the same matrix, new costs and bounds; HiGHS starts from last basis
             hs.changeColsCost(self.num_col, self._col_idx, cost)
             hs.changeColsBounds(self.num_col, self._col_idx, lower, upper)
-            hs.changeRowsBounds(self.num_row, self._row_idx, row_lower, row_upper)
+            hs.changeRowsBounds(self.num_row, self._row_idx, rows, rows)
             hs.run()
-            if self._status() == "Optimal":
+            if hs.getModelStatus() == highspy.HighsModelStatus.kOptimal:
                 sol = hs.getSolution()
-                if not self._sheds_a_kind_in_full(sol, upper):
-                    return self._result(x, "Optimal", block_hours, scale, sol)
-        self._pass(cost, lower, upper, row_lower, row_upper)  # fresh: a new model, no basis
+                col = np.array(sol.col_value)
+                if not self._sheds_a_kind_in_full(col, upper):
+                    return self._result(x, "Optimal", block_hours, scale, col, sol.row_dual)
+        self._pass(cost, lower, upper, rows, rows)  # fresh: a new model, no basis
         hs.run()
         status = self._status()
         if status != "Optimal":
             raise RuntimeError(f"power market LP not solved: {status}")
-        return self._result(x, status, block_hours, scale, hs.getSolution())
+        sol = hs.getSolution()
+        return self._result(x, status, block_hours, scale, np.array(sol.col_value), sol.row_dual)
 
     def _status(self) -> str:
         hs = self._highs
         return hs.modelStatusToString(hs.getModelStatus())
 
-    def _sheds_a_kind_in_full(self, sol, upper: np.ndarray) -> bool:
-        """Whether the solution just found sheds some consumer kind's whole load in a block —
-        the one case seen where optimal duals are not unique (the price may lie anywhere
-        between that kind's value of lost load and the next)."""
-        u = np.asarray(sol.col_value)[self._cols["u"]]
+    def _sheds_a_kind_in_full(self, col: np.ndarray, upper: np.ndarray) -> bool:
+        """Whether the solution just found (column values ``col``) sheds some consumer kind's
+        whole load in a block — the one case seen where optimal duals are not unique (the price
+        may lie anywhere between that kind's value of lost load and the next)."""
+        u = col[self._cols["u"]]
         cap = upper[self._cols["u"]]
         return bool(((cap > self.SHED_TOLERANCE_MW) & (u >= cap - self.SHED_TOLERANCE_MW)).any())
 
@@ -290,17 +296,15 @@ class PowerMarket:
         self._passed = self.warm_start
 
     def _result(self, x: MonthInputs, status: str, block_hours: np.ndarray,
-                scale: float, sol) -> MonthResult:
+                scale: float, col: np.ndarray, row_dual: list[float]) -> MonthResult:
         net = self.network
-        s = net.shape
-        N, L, G, H, K, B = (s[k] for k in "NLGHKB")
+        N, L, K, B = (len(net.nodes), len(net.link_from), len(net.consumer_kinds),
+                      len(net.block_hours_share))
         c = self._cols
-        hs = self._highs
-        col = np.asarray(sol.col_value)
-        dual = np.asarray(sol.row_dual)
-        price = dual[self._rows["balance"]].reshape(N, B) / block_hours[None, :]
-        p = col[c["p"]].reshape(G, B)
-        q = col[c["q"]].reshape(H, B)
+        dual = np.array(row_dual[:N * B])  # the node balances come first
+        price = dual.reshape(N, B) / block_hours[None, :]
+        p = col[c["p"]].reshape(-1, B)
+        q = col[c["q"]].reshape(-1, B)
         u = col[c["u"]].reshape(N, K, B)
         return MonthResult(
             status=status,
@@ -312,5 +316,5 @@ class PowerMarket:
             flow_mw=col[c["f"]].reshape(L, B),
             unserved_mwh=u @ block_hours,
             load_mwh=x.load_mw @ block_hours,
-            cost_usd=float(hs.getInfo().objective_function_value),
+            cost_usd=float(self._highs.getObjectiveValue()),
         )
