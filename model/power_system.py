@@ -185,6 +185,15 @@ class PowerSystem:
         self.base_load_twh = np.array([n.base_load_twh_per_year for n in self.node_rows])
         self.base_growth = np.array([n.base_load_growth_per_year for n in self.node_rows])
         self.peak_to_average = np.array([n.peak_to_average for n in self.node_rows])
+        # load_mw's constants (the parameters are read-only): base-year MW, growth factors, and
+        # the peak and off-peak blocks' loads as multiples of the month's mean
+        self._base_mw = self.base_load_twh * 1e6 / HOURS_PER_YEAR
+        self._growth = 1 + self.base_growth
+        amp = p.load_seasonal_amplitude
+        self._peak_factor = np.minimum(self.peak_to_average / (1.0 + amp),
+                                       1.0 / p.peak_hours_share)  # keeps off-peak >= 0
+        self._off_factor = ((1.0 - p.peak_hours_share * self._peak_factor)
+                            / (1.0 - p.peak_hours_share))
         self.industry_mw = np.zeros(len(self.nodes))
         for load in s.large_loads:
             node = load.power_node or self.region_node[load.region]
@@ -321,17 +330,13 @@ class PowerSystem:
                 industry_extra_mw: np.ndarray | None = None) -> np.ndarray:
         """(N, K, B) mean load in each block; ``industry_extra_mw``: the plants' load this month
         (the market) or their committed load at full output (forecasts and the planner)."""
-        p = self.model.params
         years = (year - self.model.calendar.start_year) + (month - 0.5) / 12.0
-        base = self.base_load_twh * 1e6 / HOURS_PER_YEAR * (1 + self.base_growth) ** years
-        amp = p.load_seasonal_amplitude
-        season = 1.0 + amp * np.cos(2 * np.pi * (month - 1) / 12.0)
-        peak_factor = np.minimum(self.peak_to_average / (1.0 + amp),
-                                 1.0 / p.peak_hours_share)  # keeps off-peak >= 0
-        off_factor = (1.0 - p.peak_hours_share * peak_factor) / (1.0 - p.peak_hours_share)
-        load = np.zeros((len(self.nodes), len(CONSUMER_KINDS), 2))
-        load[:, 0, 0] = base * season * peak_factor
-        load[:, 0, 1] = base * season * off_factor
+        season = 1.0 + self.model.params.load_seasonal_amplitude * np.cos(
+            2 * np.pi * (month - 1) / 12.0)
+        base = self._base_mw * self._growth ** years * season  # the month's mean base load
+        load = np.empty((len(self.nodes), len(CONSUMER_KINDS), 2))
+        load[:, 0, 0] = base * self._peak_factor
+        load[:, 0, 1] = base * self._off_factor
         industry = self.industry_mw if industry_extra_mw is None else (self.industry_mw
                                                                         + industry_extra_mw)
         load[:, 1, :] = industry[:, None]
