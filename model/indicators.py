@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from agents.facility import FacilityState
 from model.freight_system import NSR_ROUTES
 
 if TYPE_CHECKING:
@@ -39,20 +40,43 @@ class Indicator:
         return self.compute is not None
 
 
+def _fixed(m: SiberiaModel, name: str) -> list:
+    """One of the model's agent sets that no longer change once the model is made (regions,
+    mines, power stations, planned hydro, shippers) as a plain list in the set's order, kept on
+    the model: the indicators iterate these sets every month, and iterating a Mesa AgentSet
+    (weak references) costs a few times a list's."""
+    lists = m.__dict__.get("_indicator_lists")
+    if lists is None:
+        lists = m._indicator_lists = {}
+    agents = lists.get(name)
+    if agents is None or len(agents) != len(getattr(m, name)):  # made again if the set grew
+        agents = lists[name] = list(getattr(m, name))
+    return agents
+
+
+def _capacity_mw(m: SiberiaModel, fuel: str) -> float:
+    """``SiberiaModel.capacity_mw`` (the same sums in the same order) over the fixed lists."""
+    operating = FacilityState.OPERATING
+    return float(sum(p.capacity_mw for p in _fixed(m, "power_stations")
+                     if p.fuel == fuel and p.state is operating)
+                 + sum(p.capacity_mw for p in _fixed(m, "planned_hydro")
+                       if p.fuel == fuel and p.state is operating))
+
+
 def _hydro_capacity_mw(m: SiberiaModel) -> float:
-    return m.capacity_mw(fuel="hydro")
+    return _capacity_mw(m, "hydro")
 
 
 def _thermal_capacity_mw(m: SiberiaModel) -> float:
-    return m.capacity_mw(fuel="coal") + m.capacity_mw(fuel="gas")
+    return _capacity_mw(m, "coal") + _capacity_mw(m, "gas")
 
 
 def _reserves_t_reo(m: SiberiaModel) -> float:
-    return float(sum(d.reserves_t_reo for d in m.mines))
+    return float(sum(d.reserves_t_reo for d in _fixed(m, "mines")))
 
 
 def _siberia_population(m: SiberiaModel) -> float:
-    return float(sum(r.population for r in m.regions if r.siberian))
+    return float(sum(r.population for r in _fixed(m, "regions") if r.siberian))
 
 
 # --- power (model/power_system.py keeps the last cleared month) -----------------------------
@@ -70,7 +94,7 @@ def _price_europe(m: SiberiaModel) -> float:
 
 
 def _price_by_node(m: SiberiaModel) -> dict[str, float]:
-    return dict(zip(m.power.nodes, map(float, m.power.last.node_price), strict=True))
+    return dict(zip(m.power.nodes, m.power.last.node_price.tolist(), strict=True))
 
 
 def _unserved(kind: str | None) -> Callable[[SiberiaModel], float]:
@@ -93,7 +117,7 @@ def _spill_mwh(m: SiberiaModel) -> float:
 
 def _congested_links(m: SiberiaModel) -> float:
     r = m.power.last.result
-    cap = np.array([abs(f).max() for f in r.flow_mw]) if len(r.flow_mw) else np.zeros(0)
+    cap = np.abs(r.flow_mw).max(axis=1) if len(r.flow_mw) else np.zeros(0)
     limits = m.power.last_link_capacity
     return float(((limits > 0) & (cap >= limits - 1e-6)).sum())
 
@@ -125,7 +149,7 @@ def _export_revenue(m: SiberiaModel) -> float:
 def _base_grp(m: SiberiaModel, siberian_only: bool) -> float:
     years = m.chain.years_since_start()
     growth = (1 + m.params.gdp_growth_per_year) ** years
-    return sum(r.base_grp_usd_per_year for r in m.regions
+    return sum(r.base_grp_usd_per_year for r in _fixed(m, "regions")
                if r.siberian or not siberian_only) * growth
 
 
@@ -133,7 +157,7 @@ def _facility_value_added(m: SiberiaModel, siberian_only: bool) -> float:
     """Annualised value added of the chain's plants and mines (revenue less bought inputs)."""
     c = m.chain
     total = 0.0
-    for f in [*m.processing_plants, *m.mines]:
+    for f in [*m.processing_plants, *_fixed(m, "mines")]:
         if siberian_only and not m.region_is_siberian(f.region):
             continue
         total += c.value_added_by_facility.get(f.facility_id, 0.0)
@@ -183,8 +207,6 @@ def _capacity(stage: str) -> Callable[[SiberiaModel], float]:
 def _processing_share(m: SiberiaModel, where: Callable) -> float:
     """Share of domestic processing capacity (REO-eq, separation to magnets; operating or
     disrupted, backups apart) at plants for which ``where(plant)`` holds."""
-    from agents import FacilityState
-
     k = dict(zip(("mining", "separation", "metals", "magnets"), m.chain.k, strict=True))
     total = part = 0.0
     for p in m.processing_plants:
@@ -200,7 +222,7 @@ def _siberia_processing_share(m: SiberiaModel) -> float:
 
 
 def _siberia_jobs(m: SiberiaModel) -> float:
-    return sum(r.jobs for r in m.regions if r.siberian)
+    return sum(r.jobs for r in _fixed(m, "regions") if r.siberian)
 
 
 def _support_per_import_avoided(m: SiberiaModel) -> float:
@@ -210,14 +232,12 @@ def _support_per_import_avoided(m: SiberiaModel) -> float:
 
 
 def _support_per_job(m: SiberiaModel) -> float:
-    jobs = sum(r.jobs for r in m.regions)
+    jobs = sum(r.jobs for r in _fixed(m, "regions"))
     return m.chain.cumulative_public_support_usd / jobs if jobs > 0 else 0.0
 
 
 def _stranded_plants(m: SiberiaModel) -> float:
     """Capacity (t/yr) of operating plants that ran below 30% of capacity last month."""
-    from agents import FacilityState
-
     return float(sum(p.capacity_t_per_year for p in m.processing_plants
                      if p.state is FacilityState.OPERATING and p.months_online > 0
                      and p.utilisation < 0.3))
@@ -225,13 +245,11 @@ def _stranded_plants(m: SiberiaModel) -> float:
 
 def _stranded_hydro(m: SiberiaModel) -> float:
     """New hydro (MW) at nodes where power was nearly free last month: water with no buyer."""
-    from agents import FacilityState
-
     p = m.power
     if p is None or p.last is None:
         return 0.0
     total = 0.0
-    for st in m.planned_hydro:
+    for st in _fixed(m, "planned_hydro"):
         if st.state is FacilityState.OPERATING:
             price = p.last.node_price[p.nodes.index(st.power_node)]
             if price <= p._fuel_value(st, "marginal_cost_usd_per_mwh") + 0.5:
@@ -436,7 +454,7 @@ INDICATORS: dict[str, Indicator] = {
                   compute=_freight(lambda m: max(m.freight.choke_point_shares().values(),
                                                  default=0.0))),
         Indicator("freight_capex_usd", "USD", "Shippers' capacity investment so far.", "freight",
-                  compute=_freight(lambda m: sum(s.capex_usd for s in m.shippers))),
+                  compute=_freight(lambda m: sum(s.capex_usd for s in _fixed(m, "shippers")))),
         *[Indicator(f"{acc}_npv_usd", "USD",
                     f"NPV of the {what} at the discount rate to the run's start: cash so far "
                     "plus the rest of its life at the last 12 months' income (model/"

@@ -35,6 +35,7 @@ Assumptions, with the parameters that carry them (``model/params.py``):
 from __future__ import annotations
 
 import calendar
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -95,6 +96,12 @@ class ExpansionRow:
     source: str = ("the planner's thermal expansion (model/power_system.py); capital cost and "
                    "lead time from the scenario's [[fuels]] row")
     confidence: str = "medium"
+
+
+@functools.cache
+def month_hours(year: int, month: int) -> float:
+    """Hours in a calendar month."""
+    return calendar.monthrange(year, month)[1] * 24.0
 
 
 def maintenance_weights() -> np.ndarray:
@@ -357,7 +364,7 @@ class PowerSystem:
 
     def month_inputs(self, year: int, month: int, data_centre_mw: np.ndarray,
                      industry_extra_mw: np.ndarray | None = None) -> MonthInputs:
-        hours = calendar.monthrange(year, month)[1] * 24.0
+        hours = month_hours(year, month)
         n = len(TRANCHE_STEPS)
         offered = np.array([st.capacity_mw / n if st.state is FacilityState.OPERATING else 0.0
                             for st in self.thermal])
@@ -397,7 +404,7 @@ class PowerSystem:
             on = np.array([1.0 if hydro_online(st, year) else 0.0 for st in self.hydro])
             share = self.monthly_share[self.hydro_profile, month - 1]
             x = MonthInputs(
-                hours=calendar.monthrange(year, month)[1] * 24.0,
+                hours=month_hours(year, month),
                 thermal_available_mw=np.repeat(avail / n, n),
                 thermal_cost_usd_per_mwh=self.thermal_cost,
                 hydro_capacity_mw=np.array([st.capacity_mw for st in self.hydro]) * on,
@@ -458,7 +465,7 @@ class PowerSystem:
     # --- reading the last month (indicators) -----------------------------------------------
     def months_per_year(self) -> float:
         cal = self.model.calendar
-        return HOURS_PER_YEAR / (calendar.monthrange(cal.year, cal.month)[1] * 24.0)
+        return HOURS_PER_YEAR / month_hours(cal.year, cal.month)
 
     def price(self, mask: np.ndarray) -> float:
         """Load-weighted price over the nodes in ``mask`` (USD/MWh)."""
