@@ -47,13 +47,17 @@ class IndicatorCollector(mesa.DataCollector):
                 self._plain.append((name, ind.compute))
                 reporters[name] = ind.compute
         super().__init__(model_reporters=reporters)
+        # Mesa's list for each column, looked up once
+        store = self.model_vars
+        self._plain_columns = [(store[name], compute) for name, compute in self._plain]
+        self._family_columns = [(compute, [(store[col], key) for col, key in cols])
+                                for compute, cols in self._families]
 
     def collect(self, model: SiberiaModel) -> None:
         self._collection_steps.append(model.time)
-        store = self.model_vars
-        for name, compute in self._plain:
-            store[name].append(compute(model))
-        for compute, cols in self._families:
+        for column, compute in self._plain_columns:
+            column.append(compute(model))
+        for compute, columns in self._family_columns:
             values = compute(model)
-            for col, node in cols:
-                store[col].append(values[node])
+            for column, key in columns:
+                column.append(values[key])
