@@ -471,4 +471,5 @@ class PowerSystem:
         """Load-weighted price over the nodes in ``mask`` (USD/MWh)."""
         rec = self.last
         w = rec.node_load_mwh * mask
-        return float((rec.node_price * w).sum() / w.sum()) if w.sum() > 0 else 0.0
+        total = w.sum()
+        return float((rec.node_price * w).sum() / total) if total > 0 else 0.0
