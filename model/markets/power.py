@@ -301,7 +301,7 @@ class PowerMarket:
         N, L, K, B = (len(net.nodes), len(net.link_from), len(net.consumer_kinds),
                       len(net.block_hours_share))
         c = self._cols
-        dual = np.array(row_dual[:N * B])  # the node balances come first
+        dual = np.array(row_dual[self._rows["balance"]])
         price = dual.reshape(N, B) / block_hours[None, :]
         p = col[c["p"]].reshape(-1, B)
         q = col[c["q"]].reshape(-1, B)
