@@ -126,6 +126,8 @@ class ChainSystem:
         self.cumulative_import_avoided_usd = 0.0  # tier values less tier imports, summed
         self.value_added_by_facility: dict[str, float] = {}  # last month, USD
         self._site_freight: dict[tuple[str, int], tuple[float, float]] = {}
+        self._node_index = ({node: i for i, node in enumerate(model.power.nodes)}
+                            if model.power is not None else {})
 
     # --- sites (static per run) -------------------------------------------------------------
     def site_node_index(self, site) -> int:
@@ -211,7 +213,7 @@ class ChainSystem:
         power = self.model.power
         if power is None or power.last is None or node is None:
             return 0.0
-        return float(power.last.node_price[power.nodes.index(node)])
+        return float(power.last.node_price[self._node_index[node]])
 
     # --- the monthly phase ------------------------------------------------------------------
     def run_month(self) -> ChainRecord:
@@ -264,13 +266,22 @@ class ChainSystem:
         nodes = model.power.nodes if model.power is not None else ()
         load = np.zeros(len(nodes))
         value_added = total_revenue = 0.0
+        # each flow's payments, plant by plant, booked after the loop in the same order
+        opex, power, wages_paid, tax_federal, tax_regional = [], [], [], [], []
+        node_index = self._node_index
+        prices = (model.power.last.node_price.tolist()
+                  if model.power is not None and model.power.last is not None else None)
         for s, group in enumerate(plants):
             row = self.stage_rows[STAGES[s]]
+            k = self.k[s]
+            outputs = r.output_t[s].tolist()
+            revenues = r.revenue_usd[s].tolist()
+            feeds = r.feed_cost_usd[s].tolist()
             for j, agent in enumerate(group):
-                out_reo = float(r.output_t[s][j])
-                out_t = out_reo / self.k[s]
-                revenue = float(r.revenue_usd[s][j])
-                feed = float(r.feed_cost_usd[s][j])
+                out_reo = outputs[j]
+                out_t = out_reo / k
+                revenue = revenues[j]
+                feed = feeds[j]
                 if s == 0:
                     wages = agent.jobs * self.wage_general.get(agent.region, 0.0)
                     variable = out_reo * (agent.opex_usd_per_t_reo or 0.0)
@@ -281,25 +292,32 @@ class ChainSystem:
                                     + row.skilled_share * self.wage_skilled.get(agent.region, 0.0))
                     energy_mwh = out_t * row.energy_mwh_per_t
                     variable = out_t * row.opex_usd_per_t
-                power_usd = energy_mwh * self.node_price(agent.power_node)
+                node = agent.power_node
+                price = prices[node_index[node]] if prices is not None and node is not None else 0.0
+                power_usd = energy_mwh * price
                 profit = revenue - feed - variable - power_usd - wages
                 value_added += revenue - feed - variable - power_usd
                 self.value_added_by_facility[agent.facility_id] = (revenue - feed - variable
                                                                    - power_usd)
                 total_revenue += revenue
-                led.pay("firms", "firms", variable, "opex")
-                led.pay("firms", "firms", power_usd, "power")
-                led.pay("firms", "households", wages, "wages")
+                opex.append(variable)
+                power.append(power_usd)
+                wages_paid.append(wages)
                 if profit > 0:
-                    led.pay("firms", "federal", profit * PROFIT_TAX_FEDERAL, "taxes")
-                    led.pay("firms", "regions", profit * PROFIT_TAX_REGIONAL, "taxes")
+                    tax_federal.append(profit * PROFIT_TAX_FEDERAL)
+                    tax_regional.append(profit * PROFIT_TAX_REGIONAL)
                 if s == 0:
                     agent.record_month(out_reo, profit, p.closure_months,
                                        reserves_known=agent.reserves_t_reo > 0)
                 else:
                     agent.record_month(out_t, profit, p.closure_months)
-                if agent.power_node is not None and len(nodes):
-                    load[nodes.index(agent.power_node)] += energy_mwh * 12.0 / HOURS_PER_YEAR
+                if node is not None and len(nodes):
+                    load[node_index[node]] += energy_mwh * 12.0 / HOURS_PER_YEAR
+        led.pay_each("firms", "firms", opex, "opex")
+        led.pay_each("firms", "firms", power, "power")
+        led.pay_each("firms", "households", wages_paid, "wages")
+        led.pay_each("firms", "federal", tax_federal, "taxes")
+        led.pay_each("firms", "regions", tax_regional, "taxes")
         # trade: exports of chain products and the exogenous stream; imports of the tiers
         export_usd = r.export_revenue_usd
         exogenous = sum(st.value_usd_per_year * (1 + st.growth_per_year) ** years

@@ -111,31 +111,32 @@ def clear_chain(x: ChainMonth) -> ChainResult:
         margin = np.zeros_like(cap)
         revenue = np.zeros_like(cap)
         feed_cost = np.zeros_like(cap)
-        demand_left = x.final_demand_t[s]
-        upstream_left = available[s - 1] if s > 0 else 0.0
-        usable_left = upstream_left * share[s] if s > 0 else 0.0  # the part this stage can use
+        demand_left = float(x.final_demand_t[s])
+        upstream_left = float(available[s - 1]) if s > 0 else 0.0
+        usable_left = upstream_left * float(share[s]) if s > 0 else 0.0  # the part it can use
         import_left = (0.0 if s == 0 or not x.feed_imports_allowed else
                        np.inf if x.feed_import_cap_t is None else float(x.feed_import_cap_t[s]))
-        for j in np.argsort(cost, kind="stable"):
-            if cap[j] <= 0:
+        # the plant loop runs on Python floats: the same IEEE arithmetic as on NumPy scalars
+        caps, costs = cap.tolist(), cost.tolist()
+        recovery = float(x.recovery[s])
+        p_dom, p_exp = float(import_price[s]), float(export_price[s])
+        f_exp, f_imp = float(feed_export[s]), float(feed_import[s])
+        for j in np.argsort(cost, kind="stable").tolist():
+            if caps[j] <= 0:
                 continue
             # most this plant can make this month given the feed it can get
             if s == 0:
-                take = cap[j]
+                take = caps[j]
             else:
-                take = min(cap[j], (usable_left + import_left) * x.recovery[s])
+                take = min(caps[j], (usable_left + import_left) * recovery)
             q_dom = min(take, demand_left)  # sold at home at import parity, the rest exported
-
-            def feed(q: float, s=s, left=usable_left) -> tuple[float, float, float]:
-                return _feed(q, s, left, x.recovery, feed_export, feed_import)
-
             q, rev = 0.0, 0.0
             for candidate in (take, q_dom):  # all it can make, else only what sells at home
                 if candidate <= 0:
                     continue
-                sales = (min(candidate, q_dom) * import_price[s]
-                         + max(candidate - q_dom, 0.0) * export_price[s])
-                m = (sales - feed(candidate)[2]) / candidate - cost[j]
+                sales = min(candidate, q_dom) * p_dom + max(candidate - q_dom, 0.0) * p_exp
+                feed_usd = _feed(candidate, s, usable_left, recovery, f_exp, f_imp)[2]
+                m = (sales - feed_usd) / candidate - costs[j]
                 if candidate == take:
                     margin[j] = m
                 if m > 0:
@@ -143,7 +144,7 @@ def clear_chain(x: ChainMonth) -> ChainResult:
                     break
             if q <= 0:
                 continue
-            dom, imp, fcost = feed(q)
+            dom, imp, fcost = _feed(q, s, usable_left, recovery, f_exp, f_imp)
             out[j] = q
             revenue[j] = rev
             feed_cost[j] = fcost
@@ -176,16 +177,16 @@ def clear_chain(x: ChainMonth) -> ChainResult:
         feed_import_cost_usd=float(np.nansum(feed_imp * feed_import)))
 
 
-def _feed(q: float, s: int, upstream_left: float, recovery: np.ndarray, feed_export: np.ndarray,
-          feed_import: np.ndarray) -> tuple[float, float, float]:
+def _feed(q: float, s: int, upstream_left: float, recovery: float, price_export: float,
+          price_import: float) -> tuple[float, float, float]:
     """(domestic t, imported t, cost USD) of the feed for ``q`` t of stage ``s`` output:
     domestic upstream output first, valued at its export price (its opportunity cost), then
-    imports at import parity (``feed_*[s]``: prices of stage ``s``'s feed)."""
+    imports at import parity (``recovery``, ``price_*``: stage ``s``'s and its feed's)."""
     if s == 0:
         return 0.0, 0.0, 0.0
-    need = q / recovery[s]
+    need = q / recovery
     dom = min(upstream_left, need)
-    return dom, need - dom, dom * feed_export[s] + (need - dom) * feed_import[s]
+    return dom, need - dom, dom * price_export + (need - dom) * price_import
 
 
 def mass_residual_t(x: ChainMonth, r: ChainResult) -> np.ndarray:
