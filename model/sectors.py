@@ -72,6 +72,20 @@ class SectorRecord:
     magnet_t_per_year: float = 0.0
 
 
+@dataclass
+class _Fleet:
+    """Per-plant arrays of one sector's operating plants: kept while that set of plants stays
+    the same within a year (freight is priced per year)."""
+
+    plants: list
+    year: int
+    node: np.ndarray  # index of each plant's power node
+    energy: np.ndarray  # MWh per unit
+    freight: np.ndarray  # USD per unit to its market
+    jobs: np.ndarray
+    siberian: np.ndarray  # bool
+
+
 class SectorSystem:
     """The non-chain sectors of one run: their plants, monthly market, bookings and projects."""
 
@@ -84,8 +98,11 @@ class SectorSystem:
         n_nodes = len(model.power.nodes) if model.power is not None else 0
         self.load_mw_by_node = np.zeros(n_nodes)
         self.last: dict[str, SectorRecord] = {sid: SectorRecord() for sid in self.ids}
-        self._planned: dict[str, tuple] = {}  # sector -> (plants, node, energy, freight, result)
+        self._planned: dict[str, tuple] = {}  # sector -> (its _Fleet, the month's result)
         self._freight: dict[tuple[str, int], float] = {}
+        self._fleets: dict[str, _Fleet] = {}
+        self._node_index = ({node: i for i, node in enumerate(model.power.nodes)}
+                            if model.power is not None else {})
         self.staffed_at_start: set[str] = set()
         self.value_added_by_facility: dict[str, float] = {}  # last month, USD
         # calendar-year sums (validation): (sector, year) -> MWh by node; units produced
@@ -168,6 +185,22 @@ class SectorSystem:
     def jobs(self, plant: ProcessingPlant) -> float:
         return self.rows[plant.sector].jobs_per_k_units * plant.capacity_t_per_year / 1000.0
 
+    def _fleet(self, sector: str, plants: list[ProcessingPlant]) -> _Fleet:
+        """The per-plant arrays of a sector's operating ``plants`` this year (cached)."""
+        year = self.model.calendar.year
+        fleet = self._fleets.get(sector)
+        if fleet is None or fleet.year != year or fleet.plants != plants:
+            model = self.model
+            fleet = self._fleets[sector] = _Fleet(
+                plants=plants, year=year,
+                node=np.array([self._node_index[p.power_node] for p in plants], dtype=int),
+                energy=np.array([self.energy_mwh_per_unit(p) for p in plants]),
+                freight=np.array([self.freight_usd_per_unit(sector, p) for p in plants]),
+                jobs=np.array([self.jobs(p) for p in plants]),
+                siberian=np.array([model.region_is_siberian(p.region) for p in plants],
+                                  dtype=bool))
+        return fleet
+
     # --- step 1: output decisions, before the power market -------------------------------------
     def decide_month(self) -> np.ndarray:
         """Each sector's output this month; returns the (N,) power load in MW it draws."""
@@ -185,23 +218,25 @@ class SectorSystem:
                                       model.planner.hydro_online_by)
         load = np.zeros(len(power.nodes) if power is not None else 0)
         self._planned = {}
+        operating: dict[str, list[ProcessingPlant]] = {sid: [] for sid in self.ids}
+        for p in model.sector_plants:
+            if p.state is FacilityState.OPERATING and p.sector in operating:
+                operating[p.sector].append(p)
         for sid in self.ids:
             row = self.rows[sid]
-            plants = [p for p in model.sector_plants if p.sector == sid
-                      and p.state is FacilityState.OPERATING]
+            plants = operating[sid]
             if not plants:
                 continue
-            node = np.array([power.nodes.index(p.power_node) for p in plants], dtype=int)
-            energy = np.array([self.energy_mwh_per_unit(p) for p in plants])
+            fleet = self._fleet(sid, plants)
+            node, energy, freight = fleet.node, fleet.energy, fleet.freight
             cap = np.array([p.capacity_t_per_year * p.ramp_share() for p in plants]) \
                 * row.max_utilisation * hours / HOURS_PER_YEAR
             price_node = last_price[node] if last_price is not None else np.zeros(len(plants))
-            freight = np.array([self.freight_usd_per_unit(sid, p) for p in plants])
             cost = row.materials_usd_per_unit + energy * price_node + freight
             p_dom, p_exp = self.prices(sid)
             demand = self.demand_units_per_year(sid, years) * hours / HOURS_PER_YEAR
             r = clear_sector(cap, cost, p_dom, p_exp, demand)
-            self._planned[sid] = (plants, node, energy, freight, r)
+            self._planned[sid] = (fleet, r)
             np.add.at(load, node, r.output * energy / hours)
         self.load_mw_by_node = load
         return load
@@ -222,8 +257,6 @@ class SectorSystem:
         asked = res.load_mwh[:, kind]  # load asked (MWh); unserved_mwh: what was shed
         served = np.where(asked > 0, 1.0 - res.unserved_mwh[:, kind] / np.maximum(asked, 1e-9),
                           1.0)
-        siberian = np.array([model.region_is_siberian(pl.region) for pl in model.sector_plants])
-        sib_of = dict(zip((id(pl) for pl in model.sector_plants), siberian, strict=True))
         for sid in self.ids:
             rec = SectorRecord(power_mwh_per_year_by_node=np.zeros(len(power.nodes)))
             self.last[sid] = rec
@@ -231,7 +264,9 @@ class SectorSystem:
             if planned is None:
                 continue
             row = self.rows[sid]
-            plants, node, energy, freight, r = planned
+            fleet, r = planned
+            plants, node, energy, freight, sib = (fleet.plants, fleet.node, fleet.energy,
+                                                  fleet.freight, fleet.siberian)
             share = served[node]
             out = r.output * share
             dom = r.domestic * share
@@ -242,11 +277,10 @@ class SectorSystem:
             power_usd = mwh * price[node]
             materials = out * row.materials_usd_per_unit
             freight_usd = out * freight
-            wages = np.array([self.jobs(pl) * self.wage_usd_per_month(sid, pl.region)
-                              for pl in plants])
+            wages = fleet.jobs * np.array([self.wage_usd_per_month(sid, pl.region)
+                                           for pl in plants])
             value_added = revenue - materials - power_usd - freight_usd
             profit = value_added - wages
-            sib = np.array([sib_of[id(pl)] for pl in plants])
             led.pay("firms", "firms", float(materials.sum()), "opex")
             led.pay("firms", "firms", float(power_usd.sum()), "power")
             led.pay("firms", "households", float(wages.sum()), "wages")
@@ -255,11 +289,13 @@ class SectorSystem:
             led.pay("firms", "regions", taxed * PROFIT_TAX_REGIONAL, "taxes")
             led.pay("rest_of_world", "firms", float(exp @ np.full(len(exp), p_exp)), "exports")
             led.pay("firms", "firms", float(dom.sum() * p_dom), "sales")
-            for j, pl in enumerate(plants):
-                pl.record_month(float(out[j]), float(profit[j]), p.closure_months)
-                pl.cargo_t = float(out[j] * row.freight_t_per_unit)
-                pl.cargo_cost_usd = float(freight_usd[j])
-                self.value_added_by_facility[pl.facility_id] = float(value_added[j])
+            for pl, out_j, profit_j, freight_j, value_added_j in zip(
+                    plants, out.tolist(), profit.tolist(), freight_usd.tolist(),
+                    value_added.tolist(), strict=True):
+                pl.record_month(out_j, profit_j, p.closure_months)
+                pl.cargo_t = out_j * row.freight_t_per_unit
+                pl.cargo_cost_usd = freight_j
+                self.value_added_by_facility[pl.facility_id] = value_added_j
             rec.output_units_per_year = float(out.sum() * per_year)
             rec.siberia_output_units_per_year = float(out[sib].sum() * per_year)
             rec.siberia_value_added_usd_per_year = float(value_added[sib].sum() * per_year)
@@ -272,7 +308,7 @@ class SectorSystem:
             rec.domestic_sales_usd_per_year = float(dom.sum() * p_dom * per_year)
             rec.export_usd_per_year = float(exp.sum() * p_exp * per_year)
             rec.magnet_t_per_year = float(out.sum() * row.magnet_t_per_unit * per_year)
-        booked = {pl.facility_id for plants, *_ in self._planned.values() for pl in plants}
+        booked = {pl.facility_id for fleet, _ in self._planned.values() for pl in fleet.plants}
         for pl in model.sector_plants:  # idle plants (building, disrupted, closed) ship nothing
             if pl.state is not FacilityState.OPERATING and pl.facility_id not in booked:
                 pl.output_t = 0.0
