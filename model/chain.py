@@ -126,8 +126,10 @@ class ChainSystem:
         self.cumulative_import_avoided_usd = 0.0  # tier values less tier imports, summed
         self.value_added_by_facility: dict[str, float] = {}  # last month, USD
         self._site_freight: dict[tuple[str, int], tuple[float, float]] = {}
+        self._site_arrays: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._node_index = ({node: i for i, node in enumerate(model.power.nodes)}
                             if model.power is not None else {})
+        self.wages_cleared = 0  # how many times the labour market has set the wages
 
     # --- sites (static per run) -------------------------------------------------------------
     def site_node_index(self, site) -> int:
@@ -147,6 +149,18 @@ class ChainSystem:
             cached = (cost(site.lat, site.lon, *MOSCOW), cost(site.lat, site.lon, *CHINA_BORDER))
             self._site_freight[key] = cached
         return cached
+
+    def site_arrays(self, sites) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(power node index, freight to the market, freight from the border) of each site as
+        arrays for the appraisals; fixed within a year (freight is priced per year), so kept."""
+        key = (self.model.calendar.year, tuple(site.id for site in sites))
+        arrays = self._site_arrays.get(key)
+        if arrays is None:
+            freight = [self.site_freight(site) for site in sites]
+            arrays = self._site_arrays[key] = (
+                np.array([self.site_node_index(site) for site in sites], dtype=int),
+                np.array([f[0] for f in freight]), np.array([f[1] for f in freight]))
+        return arrays
 
     # --- what the year and month look like ------------------------------------------------
     def years_since_start(self) -> float:
@@ -406,3 +420,4 @@ class ChainSystem:
             self.wage_general[n] = float(out.wage_general_usd_per_month[i])
             self.wage_skilled[n] = float(out.wage_skilled_usd_per_month[i])
             self.regions[n].jobs = float(general[i] + skilled[i])
+        self.wages_cleared += 1

@@ -34,7 +34,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -50,8 +50,10 @@ FORECAST_AHEAD_YEARS = 4  # investors look at the power system about a plant's l
 CHINA_BORDER = (49.65, 117.33)  # Zabaikalsk: where imported feed enters (placeholder freight)
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(NamedTuple):
+    """A candidate project. An immutable record that is cheap to make: a January values
+    thousands of them (a frozen dataclass costs four times as much to create)."""
+
     kind: str  # "plant" | "mine"
     stage: str
     site_id: str  # industrial site id, or the deposit id
@@ -189,12 +191,11 @@ def appraise_stage(model: SiberiaModel, investor: Investor, stage: str, sites: l
         0.0)
     demand = chain.final_demand_t_per_year(online - model.calendar.start_year + 0.5)[s]
     dom_left = max(demand - committed, 0.0)
-    site_power = np.array([prices[chain.site_node_index(site)] for site in sites])
+    node, to_market, from_border = chain.site_arrays(sites)
+    site_power = prices[node]
     site_wage = np.array([(1 - row.skilled_share) * chain.wage_general[site.region]
                           + row.skilled_share * chain.wage_skilled[site.region]
                           for site in sites])
-    to_market = np.array([chain.site_freight(site)[0] for site in sites])
-    from_border = np.array([chain.site_freight(site)[1] for site in sites])
     rate = np.array([p.discount_rate + investor.hurdle_premium
                      + site_risk_premium(model, site.lat, site.lon)
                      + (0.0 if site.region in investor.home_regions else p.home_region_advantage)

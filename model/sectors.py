@@ -41,6 +41,7 @@ Links to the rest of the model:
 from __future__ import annotations
 
 import calendar as _calendar
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -56,6 +57,11 @@ if TYPE_CHECKING:
     from model.siberia_model import SiberiaModel
 
 REE_SECTOR = "rare_earths"
+
+
+@functools.lru_cache(maxsize=None)
+def _month_hours(year: int, month: int) -> float:
+    return _calendar.monthrange(year, month)[1] * 24.0
 
 
 @dataclass
@@ -84,6 +90,8 @@ class _Fleet:
     freight: np.ndarray  # USD per unit to its market
     jobs: np.ndarray
     siberian: np.ndarray  # bool
+    wage: np.ndarray | None = None  # USD/month per job, at the wages set ``wages_cleared`` times
+    wages_cleared: int = -1
 
 
 class SectorSystem:
@@ -207,7 +215,7 @@ class SectorSystem:
         model = self.model
         cal = model.calendar
         power = model.power
-        hours = _calendar.monthrange(cal.year, cal.month)[1] * 24.0
+        hours = _month_hours(cal.year, cal.month)
         years = model.chain.years_since_start() if model.chain is not None else 0.0
         last_price = None
         if power is not None:
@@ -248,7 +256,7 @@ class SectorSystem:
         power = model.power
         led = model.chain.ledger
         p = model.params
-        hours = _calendar.monthrange(cal.year, cal.month)[1] * 24.0
+        hours = _month_hours(cal.year, cal.month)
         per_year = HOURS_PER_YEAR / hours
         price = power.last.node_price
         # share of industrial load served at each node (the LP may shed industry when short)
@@ -277,10 +285,13 @@ class SectorSystem:
             power_usd = mwh * price[node]
             materials = out * row.materials_usd_per_unit
             freight_usd = out * freight
-            wages = fleet.jobs * np.array([self.wage_usd_per_month(sid, pl.region)
-                                           for pl in plants])
+            if fleet.wages_cleared != model.chain.wages_cleared:  # each January's labour market
+                fleet.wage = np.array([self.wage_usd_per_month(sid, pl.region) for pl in plants])
+                fleet.wages_cleared = model.chain.wages_cleared
+            wages = fleet.jobs * fleet.wage
             value_added = revenue - materials - power_usd - freight_usd
             profit = value_added - wages
+            out_total, dom_total = out.sum(), dom.sum()
             led.pay("firms", "firms", float(materials.sum()), "opex")
             led.pay("firms", "firms", float(power_usd.sum()), "power")
             led.pay("firms", "households", float(wages.sum()), "wages")
@@ -288,7 +299,7 @@ class SectorSystem:
             led.pay("firms", "federal", taxed * PROFIT_TAX_FEDERAL, "taxes")
             led.pay("firms", "regions", taxed * PROFIT_TAX_REGIONAL, "taxes")
             led.pay("rest_of_world", "firms", float(exp @ np.full(len(exp), p_exp)), "exports")
-            led.pay("firms", "firms", float(dom.sum() * p_dom), "sales")
+            led.pay("firms", "firms", float(dom_total * p_dom), "sales")
             for pl, out_j, profit_j, freight_j, value_added_j in zip(
                     plants, out.tolist(), profit.tolist(), freight_usd.tolist(),
                     value_added.tolist(), strict=True):
@@ -296,7 +307,7 @@ class SectorSystem:
                 pl.cargo_t = out_j * row.freight_t_per_unit
                 pl.cargo_cost_usd = freight_j
                 self.value_added_by_facility[pl.facility_id] = value_added_j
-            rec.output_units_per_year = float(out.sum() * per_year)
+            rec.output_units_per_year = float(out_total * per_year)
             rec.siberia_output_units_per_year = float(out[sib].sum() * per_year)
             rec.siberia_value_added_usd_per_year = float(value_added[sib].sum() * per_year)
             rec.siberia_power_mwh_per_year = float(mwh[sib].sum() * per_year)
@@ -304,10 +315,10 @@ class SectorSystem:
             key = (sid, cal.year)
             year_mwh = self.power_mwh_by_year.setdefault(key, np.zeros(len(power.nodes)))
             np.add.at(year_mwh, node, mwh)
-            self.output_by_year[key] = self.output_by_year.get(key, 0.0) + float(out.sum())
-            rec.domestic_sales_usd_per_year = float(dom.sum() * p_dom * per_year)
+            self.output_by_year[key] = self.output_by_year.get(key, 0.0) + float(out_total)
+            rec.domestic_sales_usd_per_year = float(dom_total * p_dom * per_year)
             rec.export_usd_per_year = float(exp.sum() * p_exp * per_year)
-            rec.magnet_t_per_year = float(out.sum() * row.magnet_t_per_unit * per_year)
+            rec.magnet_t_per_year = float(out_total * row.magnet_t_per_unit * per_year)
         booked = {pl.facility_id for fleet, _ in self._planned.values() for pl in fleet.plants}
         for pl in model.sector_plants:  # idle plants (building, disrupted, closed) ship nothing
             if pl.state is not FacilityState.OPERATING and pl.facility_id not in booked:

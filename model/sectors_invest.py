@@ -60,7 +60,7 @@ def appraise_sector(system: SectorSystem, investor: Investor, sector: str, year:
                        if pl.facility_id not in system.staffed_at_start)
     demand = system.demand_units_per_year(sector, online - model.calendar.start_year + 0.5)
     dom_left = max(demand - committed, 0.0)
-    site_power = np.array([prices[chain.site_node_index(site)] for site in sites])
+    site_power = prices[chain.site_arrays(sites)[0]]
     site_wage = np.array([system.wage_usd_per_month(sector, site.region) for site in sites])
     freight = np.array([system.freight_usd_per_unit(sector, site) for site in sites])
     rate = np.array([p.discount_rate + investor.hurdle_premium
