@@ -360,15 +360,19 @@ class ChainSystem:
         month = model.calendar.month_index
         invest = support = 0.0
         still = []
+        domestic_capex, imported_capex, subsidies = [], [], []
         for end, usd, imported, subsidy in self.construction:
             if month < end:
-                led.pay("firms", "firms", usd * (1 - imported), "capex")
-                led.pay("firms", "rest_of_world", usd * imported, "capex")
-                led.pay("federal", "firms", usd * subsidy, "subsidies")
+                domestic_capex.append(usd * (1 - imported))
+                imported_capex.append(usd * imported)
+                subsidies.append(usd * subsidy)
                 invest += usd
                 support += usd * subsidy
                 if month + 1 < end:
                     still.append((end, usd, imported, subsidy))
+        led.pay_each("firms", "firms", domestic_capex, "capex")
+        led.pay_each("firms", "rest_of_world", imported_capex, "capex")
+        led.pay_each("federal", "firms", subsidies, "subsidies")
         self.construction = still
         self.cumulative_investment_usd += invest
         self.cumulative_public_support_usd += support

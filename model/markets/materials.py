@@ -107,17 +107,16 @@ def clear_chain(x: ChainMonth) -> ChainResult:
     for s in range(n_stages):
         cap = np.asarray(x.capacity_t[s], dtype=float)
         cost = np.asarray(x.cash_cost_usd_per_t[s], dtype=float)
-        out = np.zeros_like(cap)
-        margin = np.zeros_like(cap)
-        revenue = np.zeros_like(cap)
-        feed_cost = np.zeros_like(cap)
         demand_left = float(x.final_demand_t[s])
         upstream_left = float(available[s - 1]) if s > 0 else 0.0
         usable_left = upstream_left * float(share[s]) if s > 0 else 0.0  # the part it can use
         import_left = (0.0 if s == 0 or not x.feed_imports_allowed else
                        np.inf if x.feed_import_cap_t is None else float(x.feed_import_cap_t[s]))
-        # the plant loop runs on Python floats: the same IEEE arithmetic as on NumPy scalars
+        # the plant loop runs on Python floats and lists: the same IEEE arithmetic as on NumPy
+        # scalars and arrays, and the stage's feed sums added up in the same order
         caps, costs = cap.tolist(), cost.tolist()
+        out, margin, revenue, feed_cost = ([0.0] * len(caps) for _ in range(4))
+        stage_dom = stage_imp = stage_losses = 0.0
         recovery = float(x.recovery[s])
         p_dom, p_exp = float(import_price[s]), float(export_price[s])
         f_exp, f_imp = float(feed_export[s]), float(feed_import[s])
@@ -152,17 +151,19 @@ def clear_chain(x: ChainMonth) -> ChainResult:
                 upstream_left -= dom
                 usable_left -= dom
                 import_left -= imp
-                feed_dom[s] += dom
-                feed_imp[s] += imp
-                losses[s] += dom + imp - q
+                stage_dom += dom
+                stage_imp += imp
+                stage_losses += dom + imp - q
             demand_left = max(demand_left - q, 0.0)
+        out = np.array(out)
         if s > 0:
             available[s - 1] = upstream_left
+            feed_dom[s], feed_imp[s], losses[s] = stage_dom, stage_imp, stage_losses
         available[s] = out.sum() + x.opening_stock_t[s]
         outputs.append(out)
-        margins.append(margin)
-        revenues.append(revenue)
-        feed_costs.append(feed_cost)
+        margins.append(np.array(margin))
+        revenues.append(np.array(revenue))
+        feed_costs.append(np.array(feed_cost))
     # what is left of each stage's product after downstream use: final demand, then export
     final_dom = np.minimum(available, x.final_demand_t)
     final_imp = x.final_demand_t - final_dom
@@ -174,7 +175,12 @@ def clear_chain(x: ChainMonth) -> ChainResult:
         losses_t=losses, final_domestic_t=final_dom, final_imported_t=final_imp,
         exports_t=exports, closing_stock_t=closing, export_price_usd_per_t=export_price,
         import_price_usd_per_t=import_price,
-        feed_import_cost_usd=float(np.nansum(feed_imp * feed_import)))
+        feed_import_cost_usd=float(_nansum(feed_imp * feed_import)))
+
+
+def _nansum(values: np.ndarray) -> float:
+    """``np.nansum`` of a vector (NaN as nought, then the same sum) without its overhead."""
+    return np.where(np.isnan(values), 0.0, values).sum()
 
 
 def _feed(q: float, s: int, upstream_left: float, recovery: float, price_export: float,
@@ -195,11 +201,12 @@ def mass_residual_t(x: ChainMonth, r: ChainResult) -> np.ndarray:
     Row 0: feed = output + losses (processing stages). Row 1: output + opening stock =
     downstream domestic feed + final domestic use + exports + closing stock.
     """
-    n = len(r.output_t)
     out = r.stage_output_t
     feed = r.feed_domestic_t + r.feed_imported_t
-    row0 = np.where(np.arange(n) > 0, feed - out - r.losses_t, 0.0)
-    downstream = np.append(r.feed_domestic_t[1:], 0.0)
+    row0 = feed - out - r.losses_t
+    row0[:1] = 0.0  # the mines buy no feed
+    downstream = np.zeros(len(out))
+    downstream[:-1] = r.feed_domestic_t[1:]
     row1 = (out + x.opening_stock_t - downstream - r.final_domestic_t - r.exports_t
             - r.closing_stock_t)
-    return np.vstack([row0, row1])
+    return np.array([row0, row1])
