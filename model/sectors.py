@@ -109,6 +109,8 @@ class SectorSystem:
         self._planned: dict[str, tuple] = {}  # sector -> (its _Fleet, the month's result)
         self._freight: dict[tuple[str, int], float] = {}
         self._fleets: dict[str, _Fleet] = {}
+        self._siberian_chain: tuple[tuple, list] = ((), [])  # (fleet sizes, Siberian facilities)
+        self._new_plant_ids: dict[tuple[int, bool], list[str]] = {}
         self._node_index = ({node: i for i, node in enumerate(model.power.nodes)}
                             if model.power is not None else {})
         self.staffed_at_start: set[str] = set()
@@ -350,12 +352,14 @@ class SectorSystem:
             return 0.0
         from model.chain import STAGES
 
+        key = (len(model.mines), len(model.processing_plants))
+        if self._siberian_chain[0] != key:  # regions never change; facilities are only added
+            self._siberian_chain = (key, [
+                (f, STAGES.index(getattr(f, "stage", "mining")), getattr(f, "stage", "mining"))
+                for f in [*model.mines, *model.processing_plants]
+                if model.region_is_siberian(f.region)])
         total = 0.0
-        for f in [*model.mines, *model.processing_plants]:
-            if not model.region_is_siberian(f.region):
-                continue
-            stage = getattr(f, "stage", "mining")
-            s = STAGES.index(stage)
+        for f, s, stage in self._siberian_chain[1]:
             if what == "value_added":
                 total += chain.value_added_by_facility.get(f.facility_id, 0.0) * 12.0
             elif what == "output":  # a mine's output is t REO already; a plant's its own unit
@@ -366,10 +370,15 @@ class SectorSystem:
 
     def new_plants_value_added_usd_per_year(self, siberian_only: bool) -> float:
         """Value added of the plants built in the run (USD/yr): what they add to GRP."""
-        return 12.0 * sum(self.value_added_by_facility.get(pl.facility_id, 0.0)
-                          for pl in self.model.sector_plants
-                          if pl.facility_id not in self.staffed_at_start
-                          and (not siberian_only or self.model.region_is_siberian(pl.region)))
+        model = self.model
+        key = (len(model.sector_plants), siberian_only)
+        ids = self._new_plant_ids.get(key)
+        if ids is None:  # facilities are only added; regions and the base-year set never change
+            ids = self._new_plant_ids[key] = [
+                pl.facility_id for pl in model.sector_plants
+                if pl.facility_id not in self.staffed_at_start
+                and (not siberian_only or model.region_is_siberian(pl.region))]
+        return 12.0 * sum(self.value_added_by_facility.get(fid, 0.0) for fid in ids)
 
     def magnet_demand_t_per_year(self) -> float:
         """Magnets (t/yr) the domestic plants of all sectors used last month (electronics)."""
