@@ -103,20 +103,22 @@ def npv_many(capex_usd: np.ndarray, lead_years: int, cash_usd_per_year: np.ndarr
     ``sum`` adds them (:func:`_builtin_sum`; ``compensated``: where the capex was a Python float
     rather than a NumPy scalar, per row)."""
     lead = max(lead_years, 1)
-    factors = [_discount_factors(r, lead, life_years) for r in np.asarray(rates).tolist()]
-    power = np.array([f[0] for f in factors]).reshape(len(factors), lead + 1).T  # (lead + 1, n)
-    annuity = np.array([f[1] for f in factors])
+    power, annuity = _discount_factors(tuple(np.asarray(rates).tolist()), lead, life_years)
     spend = _builtin_sum([capex_usd / lead / power[y] for y in range(lead)], compensated)
     income = cash_usd_per_year * annuity / power[lead]
     return income - spend - first_year_loss_usd / power[lead]
 
 
-@functools.lru_cache(maxsize=4096)
-def _discount_factors(rate: float, lead: int, life_years: int) -> tuple[tuple[float, ...], float]:
-    """((1 + rate)^y for y = 0..lead, the annuity factor over ``life_years``), as :func:`npv`
-    computes them (Python floats: the same ``pow`` as there)."""
-    power = tuple((1 + rate) ** y for y in range(lead + 1))
-    annuity = (1 - (1 + rate) ** -life_years) / rate if rate > 0 else float(life_years)
+@functools.lru_cache(maxsize=1024)
+def _discount_factors(rates: tuple[float, ...], lead: int,
+                      life_years: int) -> tuple[np.ndarray, np.ndarray]:
+    """((lead + 1, n) array of (1 + rate)^y for y = 0..lead, (n,) annuity factors over
+    ``life_years``) for n sites' rates, as :func:`npv` computes them (on Python floats: the
+    same ``pow`` as there). Read-only: cached, as an investor's rates repeat all year."""
+    power = np.array([[(1 + rate) ** y for rate in rates] for y in range(lead + 1)])
+    annuity = np.array([(1 - (1 + rate) ** -life_years) / rate if rate > 0
+                        else float(life_years) for rate in rates])
+    power.flags.writeable = annuity.flags.writeable = False
     return power, annuity
 
 
@@ -125,7 +127,12 @@ def _builtin_sum(terms: list[np.ndarray], compensated: np.ndarray | bool) -> np.
     them: it adds Python floats with Neumaier's compensation (since Python 3.12), replayed here,
     but NumPy scalars (a float subclass: a capex that went through the learning curve is one)
     one after another, uncompensated."""
+    compensated = np.asarray(compensated)
     total = naive = 0.0 + terms[0]
+    if not compensated.any():
+        for x in terms[1:]:
+            naive = naive + x
+        return naive
     comp = np.zeros_like(total)
     for x in terms[1:]:
         naive = naive + x
@@ -133,7 +140,7 @@ def _builtin_sum(terms: list[np.ndarray], compensated: np.ndarray | bool) -> np.
         comp += np.where(np.abs(total) >= np.abs(x), (total - t) + x, (x - t) + total)
         total = t
     neumaier = np.where((comp != 0) & np.isfinite(comp), total + comp, total)
-    return np.where(compensated, neumaier, naive)
+    return neumaier if compensated.all() else np.where(compensated, neumaier, naive)
 
 
 def learning_factor(cumulative_t: float, first_plant_t: float, learning_rate: float) -> float:
