@@ -187,7 +187,7 @@ class ChainSystem:
 
     def final_demand_t_per_year(self, years: float) -> np.ndarray:
         """(S,) domestic final demand for each stage's product (t REO-eq/yr)."""
-        demand = np.zeros(len(STAGES))
+        demand = [0.0] * len(STAGES)  # a list: the same additions, cheaper than array items
         for t in self.tiers:
             if not t.supplied_by_stages:
                 continue
@@ -197,7 +197,7 @@ class ChainSystem:
                 demand[STAGES.index(st)] += reo / len(t.supplied_by_stages)
         # magnets bought by domestic electronics plants (t magnet x t REO-eq per t magnet)
         demand[STAGES.index("magnets")] += self.sector_magnet_t_per_year() * self.k[-1]
-        return demand
+        return np.array(demand)
 
     def price_index(self, fractional_year: float) -> np.ndarray:
         """(S,) world price multiplier by stage: the catalogue's ``world_price_index`` × the
@@ -251,10 +251,11 @@ class ChainSystem:
                 costs.append(np.array([m.opex_usd_per_t_reo or 0.0 for m in group]))
                 continue
             row = self.stage_rows[STAGES[s]]
-            caps.append(np.array([pl.capacity_t_per_year / 12.0 * pl.ramp_share() * self.k[s]
+            k = float(self.k[s])  # a Python float: the same products, cheaper than NumPy's scalar
+            caps.append(np.array([pl.capacity_t_per_year / 12.0 * pl.ramp_share() * k
                                   for pl in group]))
             costs.append(np.array([(row.opex_usd_per_t + row.energy_mwh_per_t
-                                    * self.node_price(pl.power_node)) / self.k[s] for pl in group]))
+                                    * self.node_price(pl.power_node)) / k for pl in group]))
         index = self.price_index(model.calendar.fractional_year)
         # a feed's price follows the path of the stage that makes it
         feed_index = np.append(index[0], index[:-1])
