@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 REE_SECTOR = "rare_earths"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _month_hours(year: int, month: int) -> float:
     return _calendar.monthrange(year, month)[1] * 24.0
 

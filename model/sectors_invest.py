@@ -29,8 +29,7 @@ import numpy as np
 
 from agents.facility import FacilityState
 from model.chain import PROFIT_TAX
-from model.investment import (PlantRow, Project, learning_factor, npv_many,
-                              site_risk_premium)
+from model.investment import PlantRow, Project, learning_factor, npv_many, site_risk_premium
 
 if TYPE_CHECKING:
     from agents import Investor
