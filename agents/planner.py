@@ -128,15 +128,21 @@ class Planner(mesa.Agent):
             return ordered
         margin = self.model.params.reserve_margin
         extra = self.model.committed_load_mw_by_node()
+        # peak load and firm supply by online year, each computed once: an order placed in this
+        # loop adds firm supply at its own node only, which the loop does not read again
+        peak: dict[int, np.ndarray] = {}
+        firm: dict[int, np.ndarray] = {}
         for node, fleet in power.expansion.items():
             fuel = power.fuels[fleet.fuel]
             lead = max(int(round(fuel.new_lead_time_years)), 1)
             online = year + lead
             if online > self.model.calendar.start_year + self.model.params.horizon_years - 1:
                 continue  # would come online after the run ends: nothing to plan for
+            if online not in peak:
+                peak[online] = power.peak_load_mw(online, extra)
+                firm[online] = power.firm_supply_mw(online)
             i = power.nodes.index(node)
-            need = (power.peak_load_mw(online, extra)[i] * (1.0 + margin)
-                    - power.firm_supply_mw(online)[i])
+            need = peak[online][i] * (1.0 + margin) - firm[online][i]
             if need <= 0:
                 continue
             # a new unit is firm only when it is not on forced outage

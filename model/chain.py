@@ -126,6 +126,10 @@ class ChainSystem:
         self.cumulative_import_avoided_usd = 0.0  # tier values less tier imports, summed
         self.value_added_by_facility: dict[str, float] = {}  # last month, USD
         self._site_freight: dict[tuple[str, int], tuple[float, float]] = {}
+        self._site_arrays: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._node_index = ({node: i for i, node in enumerate(model.power.nodes)}
+                            if model.power is not None else {})
+        self.wages_cleared = 0  # how many times the labour market has set the wages
 
     # --- sites (static per run) -------------------------------------------------------------
     def site_node_index(self, site) -> int:
@@ -145,6 +149,18 @@ class ChainSystem:
             cached = (cost(site.lat, site.lon, *MOSCOW), cost(site.lat, site.lon, *CHINA_BORDER))
             self._site_freight[key] = cached
         return cached
+
+    def site_arrays(self, sites) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(power node index, freight to the market, freight from the border) of each site as
+        arrays for the appraisals; fixed within a year (freight is priced per year), so kept."""
+        key = (self.model.calendar.year, tuple(site.id for site in sites))
+        arrays = self._site_arrays.get(key)
+        if arrays is None:
+            freight = [self.site_freight(site) for site in sites]
+            arrays = self._site_arrays[key] = (
+                np.array([self.site_node_index(site) for site in sites], dtype=int),
+                np.array([f[0] for f in freight]), np.array([f[1] for f in freight]))
+        return arrays
 
     # --- what the year and month look like ------------------------------------------------
     def years_since_start(self) -> float:
@@ -171,7 +187,7 @@ class ChainSystem:
 
     def final_demand_t_per_year(self, years: float) -> np.ndarray:
         """(S,) domestic final demand for each stage's product (t REO-eq/yr)."""
-        demand = np.zeros(len(STAGES))
+        demand = [0.0] * len(STAGES)  # a list: the same additions, cheaper than array items
         for t in self.tiers:
             if not t.supplied_by_stages:
                 continue
@@ -181,7 +197,7 @@ class ChainSystem:
                 demand[STAGES.index(st)] += reo / len(t.supplied_by_stages)
         # magnets bought by domestic electronics plants (t magnet x t REO-eq per t magnet)
         demand[STAGES.index("magnets")] += self.sector_magnet_t_per_year() * self.k[-1]
-        return demand
+        return np.array(demand)
 
     def price_index(self, fractional_year: float) -> np.ndarray:
         """(S,) world price multiplier by stage: the catalogue's ``world_price_index`` × the
@@ -211,7 +227,7 @@ class ChainSystem:
         power = self.model.power
         if power is None or power.last is None or node is None:
             return 0.0
-        return float(power.last.node_price[power.nodes.index(node)])
+        return float(power.last.node_price[self._node_index[node]])
 
     # --- the monthly phase ------------------------------------------------------------------
     def run_month(self) -> ChainRecord:
@@ -235,10 +251,11 @@ class ChainSystem:
                 costs.append(np.array([m.opex_usd_per_t_reo or 0.0 for m in group]))
                 continue
             row = self.stage_rows[STAGES[s]]
-            caps.append(np.array([pl.capacity_t_per_year / 12.0 * pl.ramp_share() * self.k[s]
+            k = float(self.k[s])  # a Python float: the same products, cheaper than NumPy's scalar
+            caps.append(np.array([pl.capacity_t_per_year / 12.0 * pl.ramp_share() * k
                                   for pl in group]))
             costs.append(np.array([(row.opex_usd_per_t + row.energy_mwh_per_t
-                                    * self.node_price(pl.power_node)) / self.k[s] for pl in group]))
+                                    * self.node_price(pl.power_node)) / k for pl in group]))
         index = self.price_index(model.calendar.fractional_year)
         # a feed's price follows the path of the stage that makes it
         feed_index = np.append(index[0], index[:-1])
@@ -264,13 +281,22 @@ class ChainSystem:
         nodes = model.power.nodes if model.power is not None else ()
         load = np.zeros(len(nodes))
         value_added = total_revenue = 0.0
+        # each flow's payments, plant by plant, booked after the loop in the same order
+        opex, power, wages_paid, tax_federal, tax_regional = [], [], [], [], []
+        node_index = self._node_index
+        prices = (model.power.last.node_price.tolist()
+                  if model.power is not None and model.power.last is not None else None)
         for s, group in enumerate(plants):
             row = self.stage_rows[STAGES[s]]
+            k = self.k[s]
+            outputs = r.output_t[s].tolist()
+            revenues = r.revenue_usd[s].tolist()
+            feeds = r.feed_cost_usd[s].tolist()
             for j, agent in enumerate(group):
-                out_reo = float(r.output_t[s][j])
-                out_t = out_reo / self.k[s]
-                revenue = float(r.revenue_usd[s][j])
-                feed = float(r.feed_cost_usd[s][j])
+                out_reo = outputs[j]
+                out_t = out_reo / k
+                revenue = revenues[j]
+                feed = feeds[j]
                 if s == 0:
                     wages = agent.jobs * self.wage_general.get(agent.region, 0.0)
                     variable = out_reo * (agent.opex_usd_per_t_reo or 0.0)
@@ -281,25 +307,32 @@ class ChainSystem:
                                     + row.skilled_share * self.wage_skilled.get(agent.region, 0.0))
                     energy_mwh = out_t * row.energy_mwh_per_t
                     variable = out_t * row.opex_usd_per_t
-                power_usd = energy_mwh * self.node_price(agent.power_node)
+                node = agent.power_node
+                price = prices[node_index[node]] if prices is not None and node is not None else 0.0
+                power_usd = energy_mwh * price
                 profit = revenue - feed - variable - power_usd - wages
                 value_added += revenue - feed - variable - power_usd
                 self.value_added_by_facility[agent.facility_id] = (revenue - feed - variable
                                                                    - power_usd)
                 total_revenue += revenue
-                led.pay("firms", "firms", variable, "opex")
-                led.pay("firms", "firms", power_usd, "power")
-                led.pay("firms", "households", wages, "wages")
+                opex.append(variable)
+                power.append(power_usd)
+                wages_paid.append(wages)
                 if profit > 0:
-                    led.pay("firms", "federal", profit * PROFIT_TAX_FEDERAL, "taxes")
-                    led.pay("firms", "regions", profit * PROFIT_TAX_REGIONAL, "taxes")
+                    tax_federal.append(profit * PROFIT_TAX_FEDERAL)
+                    tax_regional.append(profit * PROFIT_TAX_REGIONAL)
                 if s == 0:
                     agent.record_month(out_reo, profit, p.closure_months,
                                        reserves_known=agent.reserves_t_reo > 0)
                 else:
                     agent.record_month(out_t, profit, p.closure_months)
-                if agent.power_node is not None and len(nodes):
-                    load[nodes.index(agent.power_node)] += energy_mwh * 12.0 / HOURS_PER_YEAR
+                if node is not None and len(nodes):
+                    load[node_index[node]] += energy_mwh * 12.0 / HOURS_PER_YEAR
+        led.pay_each("firms", "firms", opex, "opex")
+        led.pay_each("firms", "firms", power, "power")
+        led.pay_each("firms", "households", wages_paid, "wages")
+        led.pay_each("firms", "federal", tax_federal, "taxes")
+        led.pay_each("firms", "regions", tax_regional, "taxes")
         # trade: exports of chain products and the exogenous stream; imports of the tiers
         export_usd = r.export_revenue_usd
         exogenous = sum(st.value_usd_per_year * (1 + st.growth_per_year) ** years
@@ -328,15 +361,19 @@ class ChainSystem:
         month = model.calendar.month_index
         invest = support = 0.0
         still = []
+        domestic_capex, imported_capex, subsidies = [], [], []
         for end, usd, imported, subsidy in self.construction:
             if month < end:
-                led.pay("firms", "firms", usd * (1 - imported), "capex")
-                led.pay("firms", "rest_of_world", usd * imported, "capex")
-                led.pay("federal", "firms", usd * subsidy, "subsidies")
+                domestic_capex.append(usd * (1 - imported))
+                imported_capex.append(usd * imported)
+                subsidies.append(usd * subsidy)
                 invest += usd
                 support += usd * subsidy
                 if month + 1 < end:
                     still.append((end, usd, imported, subsidy))
+        led.pay_each("firms", "firms", domestic_capex, "capex")
+        led.pay_each("firms", "rest_of_world", imported_capex, "capex")
+        led.pay_each("federal", "firms", subsidies, "subsidies")
         self.construction = still
         self.cumulative_investment_usd += invest
         self.cumulative_public_support_usd += support
@@ -388,3 +425,4 @@ class ChainSystem:
             self.wage_general[n] = float(out.wage_general_usd_per_month[i])
             self.wage_skilled[n] = float(out.wage_skilled_usd_per_month[i])
             self.regions[n].jobs = float(general[i] + skilled[i])
+        self.wages_cleared += 1

@@ -31,9 +31,10 @@ yearly loss share from threats, ``model/threats.py``) over ``plant_life_years``.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -49,8 +50,10 @@ FORECAST_AHEAD_YEARS = 4  # investors look at the power system about a plant's l
 CHINA_BORDER = (49.65, 117.33)  # Zabaikalsk: where imported feed enters (placeholder freight)
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(NamedTuple):
+    """A candidate project. An immutable record that is cheap to make: a January values
+    thousands of them (a frozen dataclass costs four times as much to create)."""
+
     kind: str  # "plant" | "mine"
     stage: str
     site_id: str  # industrial site id, or the deposit id
@@ -87,6 +90,57 @@ def npv(capex_usd: float, lead_years: int, cash_usd_per_year: float, life_years:
     annuity = (1 - (1 + rate) ** -life_years) / rate if rate > 0 else float(life_years)
     income = cash_usd_per_year * annuity / (1 + rate) ** lead
     return income - spend - first_year_loss_usd / (1 + rate) ** lead
+
+
+def npv_many(capex_usd: np.ndarray, lead_years: int, cash_usd_per_year: np.ndarray,
+             life_years: int, rates: np.ndarray, first_year_loss_usd: np.ndarray | float = 0.0,
+             compensated: np.ndarray | bool = True) -> np.ndarray:
+    """:func:`npv` of projects of one lead time: sizes (rows: ``capex_usd`` a column) at sites
+    (columns: one rate per site), cash and ramp loss per project.
+
+    Equal to calling :func:`npv` project by project, bit for bit: the same operations in the
+    same order on the same discount factors, the capital's yearly terms added as the built-in
+    ``sum`` adds them (:func:`_builtin_sum`; ``compensated``: where the capex was a Python float
+    rather than a NumPy scalar, per row)."""
+    lead = max(lead_years, 1)
+    power, annuity = _discount_factors(tuple(np.asarray(rates).tolist()), lead, life_years)
+    spend = _builtin_sum([capex_usd / lead / power[y] for y in range(lead)], compensated)
+    income = cash_usd_per_year * annuity / power[lead]
+    return income - spend - first_year_loss_usd / power[lead]
+
+
+@functools.lru_cache(maxsize=1024)
+def _discount_factors(rates: tuple[float, ...], lead: int,
+                      life_years: int) -> tuple[np.ndarray, np.ndarray]:
+    """((lead + 1, n) array of (1 + rate)^y for y = 0..lead, (n,) annuity factors over
+    ``life_years``) for n sites' rates, as :func:`npv` computes them (on Python floats: the
+    same ``pow`` as there). Read-only: cached, as an investor's rates repeat all year."""
+    power = np.array([[(1 + rate) ** y for rate in rates] for y in range(lead + 1)])
+    annuity = np.array([(1 - (1 + rate) ** -life_years) / rate if rate > 0
+                        else float(life_years) for rate in rates])
+    power.flags.writeable = annuity.flags.writeable = False
+    return power, annuity
+
+
+def _builtin_sum(terms: list[np.ndarray], compensated: np.ndarray | bool) -> np.ndarray:
+    """Element by element, what the built-in ``sum()`` gives for the terms as :func:`npv` sees
+    them: it adds Python floats with Neumaier's compensation (since Python 3.12), replayed here,
+    but NumPy scalars (a float subclass: a capex that went through the learning curve is one)
+    one after another, uncompensated."""
+    compensated = np.asarray(compensated)
+    total = naive = 0.0 + terms[0]
+    if not compensated.any():
+        for x in terms[1:]:
+            naive = naive + x
+        return naive
+    comp = np.zeros_like(total)
+    for x in terms[1:]:
+        naive = naive + x
+        t = total + x
+        comp += np.where(np.abs(total) >= np.abs(x), (total - t) + x, (x - t) + total)
+        total = t
+    neumaier = np.where((comp != 0) & np.isfinite(comp), total + comp, total)
+    return neumaier if compensated.all() else np.where(compensated, neumaier, naive)
 
 
 def learning_factor(cumulative_t: float, first_plant_t: float, learning_rate: float) -> float:
@@ -144,19 +198,19 @@ def appraise_stage(model: SiberiaModel, investor: Investor, stage: str, sites: l
         0.0)
     demand = chain.final_demand_t_per_year(online - model.calendar.start_year + 0.5)[s]
     dom_left = max(demand - committed, 0.0)
-    site_power = np.array([prices[chain.site_node_index(site)] for site in sites])
+    node, to_market, from_border = chain.site_arrays(sites)
+    site_power = prices[node]
     site_wage = np.array([(1 - row.skilled_share) * chain.wage_general[site.region]
                           + row.skilled_share * chain.wage_skilled[site.region]
                           for site in sites])
-    to_market = np.array([chain.site_freight(site)[0] for site in sites])
-    from_border = np.array([chain.site_freight(site)[1] for site in sites])
     rate = np.array([p.discount_rate + investor.hurdle_premium
                      + site_risk_premium(model, site.lat, site.lon)
                      + (0.0 if site.region in investor.home_regions else p.home_region_advantage)
                      for site in sites])
     ramp_months = _ramp_months(model, stage)
     first = row.plant_sizes_tpa[0] * k
-    out = []
+    # each size's scalars, as Python computes them; then every (size, site) at once
+    plans = []  # (size, t of feed imported / upstream k, revenue - feed, jobs, capex, subsidy)
     for size0 in row.plant_sizes_tpa:
         size = size0
         need = size * k / chain.recovery[s]
@@ -172,20 +226,32 @@ def appraise_stage(model: SiberiaModel, investor: Investor, stage: str, sites: l
         feed = (dom_feed * feed_world * (1 - p.export_price_discount)
                 + (need - dom_feed) * feed_world * (1 + chain.import_markup[s - 1]))
         jobs = row.jobs_per_kt * size / 1000.0
-        freight = size * to_market + (need - dom_feed) / chain.k[s - 1] * from_border
-        cash = (revenue - feed - size * row.energy_mwh_per_t * site_power
-                - size * row.opex_usd_per_t - jobs * site_wage * 12 - freight)
-        cash = cash - PROFIT_TAX * np.maximum(cash, 0.0)
         capex = (size * row.capex_usd_per_tpa
                  * learning_factor(committed + q, first, row.learning_rate)
                  * (1 + p.sanctions_capex_premium * row.equipment_import_share))
         subsidy = capex * p.processing_subsidy_share
-        # a linear ramp from RAMP_START_SHARE to full output loses half the gap on average
-        ramp_loss = np.maximum(cash, 0.0) * (1 - RAMP_START_SHARE) / 2 * ramp_months / 12.0
-        for i, site in enumerate(sites):
-            value = npv(capex - subsidy, lead, float(cash[i]), p.plant_life_years,
-                        float(rate[i]), float(ramp_loss[i]))
-            out.append(Project("plant", stage, site.id, size, capex - subsidy, subsidy, value,
+        plans.append((size, (need - dom_feed) / chain.k[s - 1], revenue - feed, jobs, capex,
+                      subsidy))
+    if not plans:
+        return []
+
+    def column(i: int) -> np.ndarray:
+        return np.array([plan[i] for plan in plans], dtype=float)[:, None]
+
+    size, imported, margin, jobs = column(0), column(1), column(2), column(3)
+    freight = size * to_market + imported * from_border
+    cash = (margin - size * row.energy_mwh_per_t * site_power
+            - size * row.opex_usd_per_t - jobs * site_wage * 12 - freight)
+    cash = cash - PROFIT_TAX * np.maximum(cash, 0.0)
+    # a linear ramp from RAMP_START_SHARE to full output loses half the gap on average
+    ramp_loss = np.maximum(cash, 0.0) * (1 - RAMP_START_SHARE) / 2 * ramp_months / 12.0
+    paid = [plan[4] - plan[5] for plan in plans]
+    values = npv_many(np.array(paid)[:, None], lead, cash, p.plant_life_years, rate, ramp_loss,
+                      compensated=np.array([[type(c) is float] for c in paid]))
+    out = []
+    for plan, investor_capex, row_values in zip(plans, paid, values.tolist(), strict=True):
+        for site, value in zip(sites, row_values, strict=True):
+            out.append(Project("plant", stage, site.id, plan[0], investor_capex, plan[5], value,
                                lead, row.equipment_import_share))
     return out
 

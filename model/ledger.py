@@ -169,6 +169,27 @@ class Ledger:
         if amount:
             self._month_flat[cell] += amount
 
+    def pay_each(self, payer: str, payee: str, amounts_usd: list[float], kind: str) -> None:
+        """Book each amount as :meth:`pay` would, one after another in the order given (the
+        same checks and the same additions to the flow, so the same total to the last bit),
+        with one look-up of the flow: for loops over agents that each pay the same flow."""
+        try:
+            cell = _CELL[payer, payee, kind]
+        except (KeyError, TypeError):
+            self._raise_for_names(payer, payee, kind)
+            raise
+        flows = self._month_flat
+        total = float(flows[cell])
+        try:
+            for amount_usd in amounts_usd:
+                amount = float(amount_usd)
+                if not 0.0 <= amount < _INF:  # also refuses NaN, which fails every comparison
+                    raise _bad_amount(amount_usd)
+                if amount:
+                    total += amount
+        finally:
+            flows[cell] = total  # what was booked before a refused amount stays booked
+
     def pay_many(self, payer: str, payee: str, amounts_usd: np.ndarray, kind: str) -> None:
         """Book the sum of a vector of payments (one per vectorised agent) as one flow."""
         try:

@@ -41,6 +41,7 @@ Links to the rest of the model:
 from __future__ import annotations
 
 import calendar as _calendar
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -58,6 +59,11 @@ if TYPE_CHECKING:
 REE_SECTOR = "rare_earths"
 
 
+@functools.cache
+def _month_hours(year: int, month: int) -> float:
+    return _calendar.monthrange(year, month)[1] * 24.0
+
+
 @dataclass
 class SectorRecord:
     """One sector's last month, annualised (units/yr, USD/yr, MWh/yr) where it says so."""
@@ -72,6 +78,22 @@ class SectorRecord:
     magnet_t_per_year: float = 0.0
 
 
+@dataclass
+class _Fleet:
+    """Per-plant arrays of one sector's operating plants: kept while that set of plants stays
+    the same within a year (freight is priced per year)."""
+
+    plants: list
+    year: int
+    node: np.ndarray  # index of each plant's power node
+    energy: np.ndarray  # MWh per unit
+    freight: np.ndarray  # USD per unit to its market
+    jobs: np.ndarray
+    siberian: np.ndarray  # bool
+    wage: np.ndarray | None = None  # USD/month per job, at the wages set ``wages_cleared`` times
+    wages_cleared: int = -1
+
+
 class SectorSystem:
     """The non-chain sectors of one run: their plants, monthly market, bookings and projects."""
 
@@ -84,8 +106,13 @@ class SectorSystem:
         n_nodes = len(model.power.nodes) if model.power is not None else 0
         self.load_mw_by_node = np.zeros(n_nodes)
         self.last: dict[str, SectorRecord] = {sid: SectorRecord() for sid in self.ids}
-        self._planned: dict[str, tuple] = {}  # sector -> (plants, node, energy, freight, result)
+        self._planned: dict[str, tuple] = {}  # sector -> (its _Fleet, the month's result)
         self._freight: dict[tuple[str, int], float] = {}
+        self._fleets: dict[str, _Fleet] = {}
+        self._siberian_chain: tuple[tuple, list] = ((), [])  # (fleet sizes, Siberian facilities)
+        self._new_plant_ids: dict[tuple[int, bool], list[str]] = {}
+        self._node_index = ({node: i for i, node in enumerate(model.power.nodes)}
+                            if model.power is not None else {})
         self.staffed_at_start: set[str] = set()
         self.value_added_by_facility: dict[str, float] = {}  # last month, USD
         # calendar-year sums (validation): (sector, year) -> MWh by node; units produced
@@ -168,13 +195,29 @@ class SectorSystem:
     def jobs(self, plant: ProcessingPlant) -> float:
         return self.rows[plant.sector].jobs_per_k_units * plant.capacity_t_per_year / 1000.0
 
+    def _fleet(self, sector: str, plants: list[ProcessingPlant]) -> _Fleet:
+        """The per-plant arrays of a sector's operating ``plants`` this year (cached)."""
+        year = self.model.calendar.year
+        fleet = self._fleets.get(sector)
+        if fleet is None or fleet.year != year or fleet.plants != plants:
+            model = self.model
+            fleet = self._fleets[sector] = _Fleet(
+                plants=plants, year=year,
+                node=np.array([self._node_index[p.power_node] for p in plants], dtype=int),
+                energy=np.array([self.energy_mwh_per_unit(p) for p in plants]),
+                freight=np.array([self.freight_usd_per_unit(sector, p) for p in plants]),
+                jobs=np.array([self.jobs(p) for p in plants]),
+                siberian=np.array([model.region_is_siberian(p.region) for p in plants],
+                                  dtype=bool))
+        return fleet
+
     # --- step 1: output decisions, before the power market -------------------------------------
     def decide_month(self) -> np.ndarray:
         """Each sector's output this month; returns the (N,) power load in MW it draws."""
         model = self.model
         cal = model.calendar
         power = model.power
-        hours = _calendar.monthrange(cal.year, cal.month)[1] * 24.0
+        hours = _month_hours(cal.year, cal.month)
         years = model.chain.years_since_start() if model.chain is not None else 0.0
         last_price = None
         if power is not None:
@@ -185,23 +228,25 @@ class SectorSystem:
                                       model.planner.hydro_online_by)
         load = np.zeros(len(power.nodes) if power is not None else 0)
         self._planned = {}
+        operating: dict[str, list[ProcessingPlant]] = {sid: [] for sid in self.ids}
+        for p in model.sector_plants:
+            if p.state is FacilityState.OPERATING and p.sector in operating:
+                operating[p.sector].append(p)
         for sid in self.ids:
             row = self.rows[sid]
-            plants = [p for p in model.sector_plants if p.sector == sid
-                      and p.state is FacilityState.OPERATING]
+            plants = operating[sid]
             if not plants:
                 continue
-            node = np.array([power.nodes.index(p.power_node) for p in plants], dtype=int)
-            energy = np.array([self.energy_mwh_per_unit(p) for p in plants])
+            fleet = self._fleet(sid, plants)
+            node, energy, freight = fleet.node, fleet.energy, fleet.freight
             cap = np.array([p.capacity_t_per_year * p.ramp_share() for p in plants]) \
                 * row.max_utilisation * hours / HOURS_PER_YEAR
             price_node = last_price[node] if last_price is not None else np.zeros(len(plants))
-            freight = np.array([self.freight_usd_per_unit(sid, p) for p in plants])
             cost = row.materials_usd_per_unit + energy * price_node + freight
             p_dom, p_exp = self.prices(sid)
             demand = self.demand_units_per_year(sid, years) * hours / HOURS_PER_YEAR
             r = clear_sector(cap, cost, p_dom, p_exp, demand)
-            self._planned[sid] = (plants, node, energy, freight, r)
+            self._planned[sid] = (fleet, r)
             np.add.at(load, node, r.output * energy / hours)
         self.load_mw_by_node = load
         return load
@@ -213,7 +258,7 @@ class SectorSystem:
         power = model.power
         led = model.chain.ledger
         p = model.params
-        hours = _calendar.monthrange(cal.year, cal.month)[1] * 24.0
+        hours = _month_hours(cal.year, cal.month)
         per_year = HOURS_PER_YEAR / hours
         price = power.last.node_price
         # share of industrial load served at each node (the LP may shed industry when short)
@@ -222,8 +267,6 @@ class SectorSystem:
         asked = res.load_mwh[:, kind]  # load asked (MWh); unserved_mwh: what was shed
         served = np.where(asked > 0, 1.0 - res.unserved_mwh[:, kind] / np.maximum(asked, 1e-9),
                           1.0)
-        siberian = np.array([model.region_is_siberian(pl.region) for pl in model.sector_plants])
-        sib_of = dict(zip((id(pl) for pl in model.sector_plants), siberian, strict=True))
         for sid in self.ids:
             rec = SectorRecord(power_mwh_per_year_by_node=np.zeros(len(power.nodes)))
             self.last[sid] = rec
@@ -231,7 +274,9 @@ class SectorSystem:
             if planned is None:
                 continue
             row = self.rows[sid]
-            plants, node, energy, freight, r = planned
+            fleet, r = planned
+            plants, node, energy, freight, sib = (fleet.plants, fleet.node, fleet.energy,
+                                                  fleet.freight, fleet.siberian)
             share = served[node]
             out = r.output * share
             dom = r.domestic * share
@@ -242,11 +287,13 @@ class SectorSystem:
             power_usd = mwh * price[node]
             materials = out * row.materials_usd_per_unit
             freight_usd = out * freight
-            wages = np.array([self.jobs(pl) * self.wage_usd_per_month(sid, pl.region)
-                              for pl in plants])
+            if fleet.wages_cleared != model.chain.wages_cleared:  # each January's labour market
+                fleet.wage = np.array([self.wage_usd_per_month(sid, pl.region) for pl in plants])
+                fleet.wages_cleared = model.chain.wages_cleared
+            wages = fleet.jobs * fleet.wage
             value_added = revenue - materials - power_usd - freight_usd
             profit = value_added - wages
-            sib = np.array([sib_of[id(pl)] for pl in plants])
+            out_total, dom_total = out.sum(), dom.sum()
             led.pay("firms", "firms", float(materials.sum()), "opex")
             led.pay("firms", "firms", float(power_usd.sum()), "power")
             led.pay("firms", "households", float(wages.sum()), "wages")
@@ -254,13 +301,15 @@ class SectorSystem:
             led.pay("firms", "federal", taxed * PROFIT_TAX_FEDERAL, "taxes")
             led.pay("firms", "regions", taxed * PROFIT_TAX_REGIONAL, "taxes")
             led.pay("rest_of_world", "firms", float(exp @ np.full(len(exp), p_exp)), "exports")
-            led.pay("firms", "firms", float(dom.sum() * p_dom), "sales")
-            for j, pl in enumerate(plants):
-                pl.record_month(float(out[j]), float(profit[j]), p.closure_months)
-                pl.cargo_t = float(out[j] * row.freight_t_per_unit)
-                pl.cargo_cost_usd = float(freight_usd[j])
-                self.value_added_by_facility[pl.facility_id] = float(value_added[j])
-            rec.output_units_per_year = float(out.sum() * per_year)
+            led.pay("firms", "firms", float(dom_total * p_dom), "sales")
+            for pl, out_j, profit_j, freight_j, value_added_j in zip(
+                    plants, out.tolist(), profit.tolist(), freight_usd.tolist(),
+                    value_added.tolist(), strict=True):
+                pl.record_month(out_j, profit_j, p.closure_months)
+                pl.cargo_t = out_j * row.freight_t_per_unit
+                pl.cargo_cost_usd = freight_j
+                self.value_added_by_facility[pl.facility_id] = value_added_j
+            rec.output_units_per_year = float(out_total * per_year)
             rec.siberia_output_units_per_year = float(out[sib].sum() * per_year)
             rec.siberia_value_added_usd_per_year = float(value_added[sib].sum() * per_year)
             rec.siberia_power_mwh_per_year = float(mwh[sib].sum() * per_year)
@@ -268,11 +317,11 @@ class SectorSystem:
             key = (sid, cal.year)
             year_mwh = self.power_mwh_by_year.setdefault(key, np.zeros(len(power.nodes)))
             np.add.at(year_mwh, node, mwh)
-            self.output_by_year[key] = self.output_by_year.get(key, 0.0) + float(out.sum())
-            rec.domestic_sales_usd_per_year = float(dom.sum() * p_dom * per_year)
+            self.output_by_year[key] = self.output_by_year.get(key, 0.0) + float(out_total)
+            rec.domestic_sales_usd_per_year = float(dom_total * p_dom * per_year)
             rec.export_usd_per_year = float(exp.sum() * p_exp * per_year)
-            rec.magnet_t_per_year = float(out.sum() * row.magnet_t_per_unit * per_year)
-        booked = {pl.facility_id for plants, *_ in self._planned.values() for pl in plants}
+            rec.magnet_t_per_year = float(out_total * row.magnet_t_per_unit * per_year)
+        booked = {pl.facility_id for fleet, _ in self._planned.values() for pl in fleet.plants}
         for pl in model.sector_plants:  # idle plants (building, disrupted, closed) ship nothing
             if pl.state is not FacilityState.OPERATING and pl.facility_id not in booked:
                 pl.output_t = 0.0
@@ -303,12 +352,14 @@ class SectorSystem:
             return 0.0
         from model.chain import STAGES
 
+        key = (len(model.mines), len(model.processing_plants))
+        if self._siberian_chain[0] != key:  # regions never change; facilities are only added
+            self._siberian_chain = (key, [
+                (f, STAGES.index(getattr(f, "stage", "mining")), getattr(f, "stage", "mining"))
+                for f in [*model.mines, *model.processing_plants]
+                if model.region_is_siberian(f.region)])
         total = 0.0
-        for f in [*model.mines, *model.processing_plants]:
-            if not model.region_is_siberian(f.region):
-                continue
-            stage = getattr(f, "stage", "mining")
-            s = STAGES.index(stage)
+        for f, s, stage in self._siberian_chain[1]:
             if what == "value_added":
                 total += chain.value_added_by_facility.get(f.facility_id, 0.0) * 12.0
             elif what == "output":  # a mine's output is t REO already; a plant's its own unit
@@ -319,10 +370,15 @@ class SectorSystem:
 
     def new_plants_value_added_usd_per_year(self, siberian_only: bool) -> float:
         """Value added of the plants built in the run (USD/yr): what they add to GRP."""
-        return 12.0 * sum(self.value_added_by_facility.get(pl.facility_id, 0.0)
-                          for pl in self.model.sector_plants
-                          if pl.facility_id not in self.staffed_at_start
-                          and (not siberian_only or self.model.region_is_siberian(pl.region)))
+        model = self.model
+        key = (len(model.sector_plants), siberian_only)
+        ids = self._new_plant_ids.get(key)
+        if ids is None:  # facilities are only added; regions and the base-year set never change
+            ids = self._new_plant_ids[key] = [
+                pl.facility_id for pl in model.sector_plants
+                if pl.facility_id not in self.staffed_at_start
+                and (not siberian_only or model.region_is_siberian(pl.region))]
+        return 12.0 * sum(self.value_added_by_facility.get(fid, 0.0) for fid in ids)
 
     def magnet_demand_t_per_year(self) -> float:
         """Magnets (t/yr) the domestic plants of all sectors used last month (electronics)."""

@@ -29,7 +29,7 @@ import numpy as np
 
 from agents.facility import FacilityState
 from model.chain import PROFIT_TAX
-from model.investment import PlantRow, Project, learning_factor, npv, site_risk_premium
+from model.investment import PlantRow, Project, learning_factor, npv_many, site_risk_premium
 
 if TYPE_CHECKING:
     from agents import Investor
@@ -59,7 +59,7 @@ def appraise_sector(system: SectorSystem, investor: Investor, sector: str, year:
                        if pl.facility_id not in system.staffed_at_start)
     demand = system.demand_units_per_year(sector, online - model.calendar.start_year + 0.5)
     dom_left = max(demand - committed, 0.0)
-    site_power = np.array([prices[chain.site_node_index(site)] for site in sites])
+    site_power = prices[chain.site_arrays(sites)[0]]
     site_wage = np.array([system.wage_usd_per_month(sector, site.region) for site in sites])
     freight = np.array([system.freight_usd_per_unit(sector, site) for site in sites])
     rate = np.array([p.discount_rate + investor.hurdle_premium
@@ -67,20 +67,31 @@ def appraise_sector(system: SectorSystem, investor: Investor, sector: str, year:
                      + (0.0 if site.region in investor.home_regions else p.home_region_advantage)
                      for site in sites])
     first = row.plant_sizes[0]
-    out = []
+    unit_cost = row.materials_usd_per_unit + row.energy_mwh_per_unit * site_power + freight
+    # each size's scalars, as Python computes them; then every (size, site) at once
+    plans = []  # (size, output, revenue, jobs, capex)
     for size in row.plant_sizes:
         q = size * row.max_utilisation
         dom_q = min(q, dom_left)
         revenue = dom_q * p_dom + (q - dom_q) * p_exp
         jobs = row.jobs_per_k_units * size / 1000.0
-        cash = (revenue - q * (row.materials_usd_per_unit + row.energy_mwh_per_unit * site_power
-                               + freight) - jobs * site_wage * 12)
-        cash = cash - PROFIT_TAX * np.maximum(cash, 0.0)
         capex = (size * row.capex_usd_per_unit_per_year
                  * learning_factor(built_in_run + size, first, row.learning_rate)
                  * (1 + p.sanctions_capex_premium * row.equipment_import_share))
-        for i, site in enumerate(sites):
-            value = npv(capex, lead, float(cash[i]), p.plant_life_years, float(rate[i]))
+        plans.append((size, q, revenue, jobs, capex))
+    if not plans:
+        return []
+
+    def column(i: int) -> np.ndarray:
+        return np.array([plan[i] for plan in plans], dtype=float)[:, None]
+
+    cash = column(2) - column(1) * unit_cost - column(3) * site_wage * 12
+    cash = cash - PROFIT_TAX * np.maximum(cash, 0.0)
+    values = npv_many(column(4), lead, cash, p.plant_life_years, rate,
+                      compensated=np.array([[type(plan[4]) is float] for plan in plans]))
+    out = []
+    for (size, _, _, _, capex), row_values in zip(plans, values.tolist(), strict=True):
+        for site, value in zip(sites, row_values, strict=True):
             out.append(Project("plant", sector, site.id, size, capex, 0.0, value, lead,
                                row.equipment_import_share))
     return out

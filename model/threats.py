@@ -50,6 +50,7 @@ class ThreatSystem:
         self.disrupted_until: dict[str, int] = {}
         self._distances: dict[tuple[float, float], tuple[float, float]] = {}
         self._probability: dict[tuple[float, float], float] = {}
+        self._premium: dict[tuple[float, float], float] = {}  # sites' risk premiums
         self.events = 0
         self.capital_lost_usd = 0.0  # this month
         self.output_lost_usd = 0.0  # this month
@@ -88,7 +89,12 @@ class ThreatSystem:
         """Risk premium on the discount rate for a site (expected yearly loss share)."""
         if not self.hazard.active:
             return 0.0
-        return float(self.hazard.risk_premium(self.probability_at(lat, lon)))
+        key = (lat, lon)  # cached, as sites do not move and the hazard field is fixed
+        premium = self._premium.get(key)
+        if premium is None:
+            premium = self._premium[key] = float(
+                self.hazard.risk_premium(self.probability_at(lat, lon)))
+        return premium
 
     def beyond_range(self, lat: float, lon: float) -> bool:
         """Whether a site's hazard, at today's intensities, is below 1% of the front's at

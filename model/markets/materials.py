@@ -107,35 +107,35 @@ def clear_chain(x: ChainMonth) -> ChainResult:
     for s in range(n_stages):
         cap = np.asarray(x.capacity_t[s], dtype=float)
         cost = np.asarray(x.cash_cost_usd_per_t[s], dtype=float)
-        out = np.zeros_like(cap)
-        margin = np.zeros_like(cap)
-        revenue = np.zeros_like(cap)
-        feed_cost = np.zeros_like(cap)
-        demand_left = x.final_demand_t[s]
-        upstream_left = available[s - 1] if s > 0 else 0.0
-        usable_left = upstream_left * share[s] if s > 0 else 0.0  # the part this stage can use
+        demand_left = float(x.final_demand_t[s])
+        upstream_left = float(available[s - 1]) if s > 0 else 0.0
+        usable_left = upstream_left * float(share[s]) if s > 0 else 0.0  # the part it can use
         import_left = (0.0 if s == 0 or not x.feed_imports_allowed else
                        np.inf if x.feed_import_cap_t is None else float(x.feed_import_cap_t[s]))
-        for j in np.argsort(cost, kind="stable"):
-            if cap[j] <= 0:
+        # the plant loop runs on Python floats and lists: the same IEEE arithmetic as on NumPy
+        # scalars and arrays, and the stage's feed sums added up in the same order
+        caps, costs = cap.tolist(), cost.tolist()
+        out, margin, revenue, feed_cost = ([0.0] * len(caps) for _ in range(4))
+        stage_dom = stage_imp = stage_losses = 0.0
+        recovery = float(x.recovery[s])
+        p_dom, p_exp = float(import_price[s]), float(export_price[s])
+        f_exp, f_imp = float(feed_export[s]), float(feed_import[s])
+        for j in np.argsort(cost, kind="stable").tolist():
+            if caps[j] <= 0:
                 continue
             # most this plant can make this month given the feed it can get
             if s == 0:
-                take = cap[j]
+                take = caps[j]
             else:
-                take = min(cap[j], (usable_left + import_left) * x.recovery[s])
+                take = min(caps[j], (usable_left + import_left) * recovery)
             q_dom = min(take, demand_left)  # sold at home at import parity, the rest exported
-
-            def feed(q: float, s=s, left=usable_left) -> tuple[float, float, float]:
-                return _feed(q, s, left, x.recovery, feed_export, feed_import)
-
             q, rev = 0.0, 0.0
             for candidate in (take, q_dom):  # all it can make, else only what sells at home
                 if candidate <= 0:
                     continue
-                sales = (min(candidate, q_dom) * import_price[s]
-                         + max(candidate - q_dom, 0.0) * export_price[s])
-                m = (sales - feed(candidate)[2]) / candidate - cost[j]
+                sales = min(candidate, q_dom) * p_dom + max(candidate - q_dom, 0.0) * p_exp
+                feed_usd = _feed(candidate, s, usable_left, recovery, f_exp, f_imp)[2]
+                m = (sales - feed_usd) / candidate - costs[j]
                 if candidate == take:
                     margin[j] = m
                 if m > 0:
@@ -143,7 +143,7 @@ def clear_chain(x: ChainMonth) -> ChainResult:
                     break
             if q <= 0:
                 continue
-            dom, imp, fcost = feed(q)
+            dom, imp, fcost = _feed(q, s, usable_left, recovery, f_exp, f_imp)
             out[j] = q
             revenue[j] = rev
             feed_cost[j] = fcost
@@ -151,17 +151,19 @@ def clear_chain(x: ChainMonth) -> ChainResult:
                 upstream_left -= dom
                 usable_left -= dom
                 import_left -= imp
-                feed_dom[s] += dom
-                feed_imp[s] += imp
-                losses[s] += dom + imp - q
+                stage_dom += dom
+                stage_imp += imp
+                stage_losses += dom + imp - q
             demand_left = max(demand_left - q, 0.0)
+        out = np.array(out)
         if s > 0:
             available[s - 1] = upstream_left
+            feed_dom[s], feed_imp[s], losses[s] = stage_dom, stage_imp, stage_losses
         available[s] = out.sum() + x.opening_stock_t[s]
         outputs.append(out)
-        margins.append(margin)
-        revenues.append(revenue)
-        feed_costs.append(feed_cost)
+        margins.append(np.array(margin))
+        revenues.append(np.array(revenue))
+        feed_costs.append(np.array(feed_cost))
     # what is left of each stage's product after downstream use: final demand, then export
     final_dom = np.minimum(available, x.final_demand_t)
     final_imp = x.final_demand_t - final_dom
@@ -173,19 +175,24 @@ def clear_chain(x: ChainMonth) -> ChainResult:
         losses_t=losses, final_domestic_t=final_dom, final_imported_t=final_imp,
         exports_t=exports, closing_stock_t=closing, export_price_usd_per_t=export_price,
         import_price_usd_per_t=import_price,
-        feed_import_cost_usd=float(np.nansum(feed_imp * feed_import)))
+        feed_import_cost_usd=float(_nansum(feed_imp * feed_import)))
 
 
-def _feed(q: float, s: int, upstream_left: float, recovery: np.ndarray, feed_export: np.ndarray,
-          feed_import: np.ndarray) -> tuple[float, float, float]:
+def _nansum(values: np.ndarray) -> float:
+    """``np.nansum`` of a vector (NaN as nought, then the same sum) without its overhead."""
+    return np.where(np.isnan(values), 0.0, values).sum()
+
+
+def _feed(q: float, s: int, upstream_left: float, recovery: float, price_export: float,
+          price_import: float) -> tuple[float, float, float]:
     """(domestic t, imported t, cost USD) of the feed for ``q`` t of stage ``s`` output:
     domestic upstream output first, valued at its export price (its opportunity cost), then
-    imports at import parity (``feed_*[s]``: prices of stage ``s``'s feed)."""
+    imports at import parity (``recovery``, ``price_*``: stage ``s``'s and its feed's)."""
     if s == 0:
         return 0.0, 0.0, 0.0
-    need = q / recovery[s]
+    need = q / recovery
     dom = min(upstream_left, need)
-    return dom, need - dom, dom * feed_export[s] + (need - dom) * feed_import[s]
+    return dom, need - dom, dom * price_export + (need - dom) * price_import
 
 
 def mass_residual_t(x: ChainMonth, r: ChainResult) -> np.ndarray:
@@ -194,11 +201,12 @@ def mass_residual_t(x: ChainMonth, r: ChainResult) -> np.ndarray:
     Row 0: feed = output + losses (processing stages). Row 1: output + opening stock =
     downstream domestic feed + final domestic use + exports + closing stock.
     """
-    n = len(r.output_t)
     out = r.stage_output_t
     feed = r.feed_domestic_t + r.feed_imported_t
-    row0 = np.where(np.arange(n) > 0, feed - out - r.losses_t, 0.0)
-    downstream = np.append(r.feed_domestic_t[1:], 0.0)
+    row0 = feed - out - r.losses_t
+    row0[:1] = 0.0  # the mines buy no feed
+    downstream = np.zeros(len(out))
+    downstream[:-1] = r.feed_domestic_t[1:]
     row1 = (out + x.opening_stock_t - downstream - r.final_domestic_t - r.exports_t
             - r.closing_stock_t)
-    return np.vstack([row0, row1])
+    return np.array([row0, row1])

@@ -51,16 +51,18 @@ def clear_sector(capacity: np.ndarray, cost_usd_per_unit: np.ndarray, price_dome
     order = np.argsort(cost, kind="stable")
     cap_o, cost_o = cap[order], cost[order]
     sells_home = cost_o < price_domestic_usd
-    before = np.cumsum(np.where(sells_home, cap_o, 0.0)) - np.where(sells_home, cap_o, 0.0)
-    dom_o = np.where(sells_home, np.clip(max(demand_units, 0.0) - before, 0.0, cap_o), 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        blended = np.where(cap_o > 0, (dom_o * price_domestic_usd
-                                       + (cap_o - dom_o) * price_export_usd) / cap_o, 0.0)
-    full = (cap_o > 0) & (blended - cost_o > 0)
-    out_o = np.where(full, cap_o, np.where(sells_home, dom_o, 0.0))
+    home_cap = np.where(sells_home, cap_o, 0.0)
+    before = np.cumsum(home_cap) - home_cap
+    # clip(D − before, 0, q), written as the maximum and minimum it is (cheaper on few plants)
+    dom_o = np.where(sells_home,
+                     np.minimum(np.maximum(max(demand_units, 0.0) - before, 0.0), cap_o), 0.0)
+    positive = cap_o > 0
+    blended = np.divide(dom_o * price_domestic_usd + (cap_o - dom_o) * price_export_usd, cap_o,
+                        out=np.zeros(n), where=positive)
+    full = positive & (blended - cost_o > 0)
+    out_o = np.where(full, cap_o, dom_o)  # dom_o is nought where it cannot sell at home
     exp_o = out_o - dom_o
     rev_o = dom_o * price_domestic_usd + exp_o * price_export_usd
-    inv = np.empty(n, dtype=int)
-    inv[order] = np.arange(n)
-    return SectorMonth(output=out_o[inv], domestic=dom_o[inv], exported=exp_o[inv],
-                       revenue_usd=rev_o[inv])
+    output, domestic, exported, revenue = np.empty((4, n))
+    output[order], domestic[order], exported[order], revenue[order] = out_o, dom_o, exp_o, rev_o
+    return SectorMonth(output=output, domestic=domestic, exported=exported, revenue_usd=revenue)

@@ -9,7 +9,7 @@ import pytest
 
 from agents import FacilityState
 from model import SiberiaModel
-from model.investment import _ramp_months, appraise_stage, npv, site_risk_premium
+from model.investment import _ramp_months, appraise_stage, npv, npv_many, site_risk_premium
 
 from .runs import run
 from .test_power_claims import SEEDS, significant
@@ -100,6 +100,25 @@ def test_the_expected_power_price_enters_the_npv():
             assert a.npv_usd - b.npv_usd == pytest.approx(expected, rel=1e-6)
         else:
             assert a.npv_usd == b.npv_usd
+
+
+def test_npv_many_equals_npv_project_by_project_bit_for_bit():
+    # the vectorised appraisal must rank projects exactly as the scalar NPV would: same floats,
+    # with the capex as a Python float (the built-in sum compensates) or a NumPy scalar (it
+    # does not)
+    rng = np.random.default_rng(3)
+    for lead in (1, 2, 3, 5, 7):
+        capex = [float(c) for c in rng.uniform(1e6, 5e9, 3)] + [np.float64(2.7e8)]
+        rates = rng.uniform(0.0, 0.3, 6)
+        rates[0] = 0.0
+        cash = rng.normal(1e8, 3e8, (len(capex), len(rates)))
+        loss = np.abs(rng.normal(0.0, 1e7, cash.shape))
+        got = npv_many(np.array(capex)[:, None], lead, cash, 25, rates, loss,
+                       compensated=np.array([[type(c) is float] for c in capex]))
+        for i, c in enumerate(capex):
+            for j, r in enumerate(rates):
+                assert got[i, j] == npv(c, lead, float(cash[i, j]), 25, float(r),
+                                        float(loss[i, j]))
 
 
 def test_coordinated_mode_makes_the_programme_credible_and_sequences_it_by_demand():

@@ -128,6 +128,28 @@ def test_pay_many_equals_the_sum_of_scalar_pays(amounts, payer, payee, kind):
     assert vector.net_lending_usd() == pytest.approx(scalar.net_lending_usd(), rel=1e-12, abs=1e-6)
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.floats(0.0, 1e9, allow_nan=False, allow_infinity=False),
+       st.lists(st.floats(0.0, 1e12, allow_nan=False, allow_infinity=False), max_size=50),
+       st.sampled_from(ACCOUNTS), st.sampled_from(ACCOUNTS), st.sampled_from(KINDS))
+def test_pay_each_books_exactly_what_scalar_pays_book(first, amounts, payer, payee, kind):
+    # the same additions in the same order onto what the flow held: equal to the last bit
+    each, scalar = Ledger(), Ledger()
+    for ledger in (each, scalar):
+        ledger.pay(payer, payee, first, kind)
+    each.pay_each(payer, payee, amounts, kind)
+    for amount in amounts:
+        scalar.pay(payer, payee, amount, kind)
+    assert each.flows_array().tobytes() == scalar.flows_array().tobytes()
+
+
+def test_pay_each_refuses_a_bad_amount_and_keeps_what_came_before():
+    ledger = Ledger()
+    with pytest.raises(ValueError, match="finite number"):
+        ledger.pay_each("firms", "households", [3.0, -1.0, 4.0], "wages")
+    assert ledger.flows_usd() == {("firms", "households", "wages"): 3.0}
+
+
 @pytest.mark.parametrize("payer, payee, kind, bad", [
     ("firm", "households", "wages", "firm"),
     ("firms", "Households", "wages", "Households"),

@@ -213,9 +213,9 @@ def test_mass_energy_and_money_balance_across_all_sectors(multiplier, world, rat
         used = sum(r.power_mwh_per_year_by_node for r in m.sectors.last.values()) * hours / 8760
         assert np.all(used <= m.sectors.load_mw_by_node * hours + 1e-6)
         # mass: each sector's output is sold at home or abroad, never more than capacity
-        for plants, _, _, _, r in m.sectors._planned.values():
+        for fleet, r in m.sectors._planned.values():
             assert np.all(r.domestic >= -1e-9)
-            cap = np.array([p.capacity_t_per_year for p in plants]) * hours / 8760
+            cap = np.array([p.capacity_t_per_year for p in fleet.plants]) * hours / 8760
             assert np.all(r.output <= cap + 1e-9) and np.all(r.exported >= -1e-9)
         assert m.chain.last.mass_residual_t <= 1e-6 * (1 + m.chain.last.result.stage_output_t.sum())
         # money: the accounts' net lending sums to zero every month
