@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from hashlib import blake2b
-
 import numpy as np
 
 from model.markets.freight.network import (
@@ -16,7 +14,7 @@ from model.markets.freight.network import (
     FreightNetwork,
     link_capacity_t,
 )
-from model.markets.freight.search import _lru_get, _path, _search_graph, _solve
+from model.markets.freight.search import _lru_get, _path, _search_graph, _SearchGraph, _solve
 
 
 @dataclass(frozen=True)
@@ -97,6 +95,45 @@ def path_modes(net: FreightNetwork, a: Assignment, f: int) -> list[list[str]]:
 
 
 
+@dataclass(frozen=True)
+class _FlowPlan:
+    """What a month's assignment reads of its flows' origins, destinations and modes on a search
+    graph: the same every month of a run (only tonnes change), so built once."""
+
+    origins: list[int]
+    same: np.ndarray  # (F,) bool: the origin is one of its destinations
+    mask_of: list[bytes]  # each flow's modes, as bytes (names a search)
+    own_bits: list[int]  # each flow's modes as bits (1 << mode)
+    arc_allowed: dict[bytes, np.ndarray]  # modes -> arcs that move on or onto them
+    dest_states: list[np.ndarray]  # each flow's destination states
+    dest_list: list[list[int]]
+    source_of: list[int]  # each flow's source state, -1 if its origin has none
+
+
+def _flow_plan(g: _SearchGraph, flows: Flows) -> _FlowPlan:
+    key = (flows.origin.tobytes(), flows.destinations, np.asarray(flows.modes, dtype=bool).tobytes())
+    plan = g.plans.get(key)
+    if plan is not None:
+        return plan
+    F = len(flows.tonnes)
+    allowed_of = flows.modes.astype(bool)
+    origins = [int(o) for o in flows.origin]
+    dest_states = [np.concatenate([g.node_states[d] for d in flows.destinations[f]])
+                   for f in range(F)]
+    plan = _FlowPlan(
+        origins=origins,
+        same=np.array([flows.origin[f] in flows.destinations[f] for f in range(F)], dtype=bool),
+        mask_of=[allowed_of[f].tobytes() for f in range(F)],
+        own_bits=[sum(1 << m for m in np.flatnonzero(allowed_of[f]).tolist()) for f in range(F)],
+        arc_allowed={allowed_of[f].tobytes(): allowed_of[f][g.arc_mode] for f in range(F)},
+        dest_states=dest_states, dest_list=[d.tolist() for d in dest_states],
+        source_of=[g.source_state.get(o, -1) for o in origins])
+    if len(g.plans) > 16:
+        g.plans.clear()
+    g.plans[key] = plan
+    return plan
+
+
 def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
            icebreaker_support: float = 0.0, river_development: float = 0.0,
            opens_year: Mapping[str, int | None] | None = None,
@@ -124,32 +161,33 @@ def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
     tonnes = np.asarray(flows.tonnes, dtype=float)
     ceiling = (np.full(F, np.inf) if flows.max_cost_usd_per_t is None
                else np.array(flows.max_cost_usd_per_t, dtype=float))  # USD/t
-    volume = np.zeros(L)
+    g = _search_graph(net, frozenset(int(o) for o in flows.origin)
+                      | {d for ds in flows.destinations for d in ds})
+    plan = _flow_plan(g, flows)
+    origins, same, mask_of, own_bits = plan.origins, plan.same, plan.mask_of, plan.own_bits
+    dest_states, dest_list, source_of = plan.dest_states, plan.dest_list, plan.source_of
     no_path = np.zeros(F)
-    paths: list[tuple] = []  # (flow, links, transfers, t, links as a tuple, routes used)
+    paths: list[tuple] = []  # (flow, path or None if already there, tonnes)
     dest_used = np.full(F, -1)
-    same = np.array([flows.origin[f] in flows.destinations[f] for f in range(F)], dtype=bool)
     for f in np.flatnonzero(same & (tonnes > 0)):  # already there: delivered at no cost
-        paths.append((int(f), np.array([], dtype=int), 0.0, float(tonnes[f]), (), frozenset()))
+        paths.append((int(f), None, float(tonnes[f])))
         dest_used[f] = flows.origin[f]
     # per-flow state as plain floats: the loop below touches them one flow at a time
     todo = np.where(same, 0.0, tonnes).tolist()
     pending = [0.0] * F
     ceil = ceiling.tolist()
-    allowed_of = flows.modes.astype(bool)
-    mask_of = [allowed_of[f].tobytes() for f in range(F)]
     every = np.ones(len(MODES), dtype=bool).tobytes()
-    own_bits = [sum(1 << m for m in np.flatnonzero(allowed_of[f]).tolist()) for f in range(F)]
     own_first = [False] * F  # its whole-network path broke its modes before
-    origins = [int(o) for o in flows.origin]
-    g = _search_graph(net, frozenset(origins) | {d for ds in flows.destinations for d in ds})
-    dest_states = [np.concatenate([g.node_states[d] for d in flows.destinations[f]])
-                   for f in range(F)]
-    dest_list = [d.tolist() for d in dest_states]
-    source_of = [g.source_state.get(o, -1) for o in origins]
-    path_cache = net._cache.setdefault("paths", {})
-    chain_arc = g.arc_chain >= 0
-    arc_chain = np.where(chain_arc, g.arc_chain, 0)
+    path_cache = net._cache.setdefault("paths", {}).setdefault(g.endpoints, {})
+    # Every link of a chain carries the same volume (cargo cannot leave a chain half-way), so
+    # volumes are kept per chain; links are visited in chain order (g.chain_links) for the
+    # weights. A chain's spare capacity is that of its link with the least capacity: spare
+    # falls by the same amounts on all its links, and rounding keeps their order.
+    n_chains = len(g.chain_start)
+    chain_volume = [0.0] * n_chains
+    cap_c = cap[g.chain_links]  # capacity and cost of the links in chain order
+    base_c = base[g.chain_links]
+    cap_open = cap_c > 0
     # a flow whose least cost passed its ceiling, or that lost its last open path, is blocked
     # for the rest of the month: link costs only rise as volumes grow and full links drop out,
     # so its least cost only rises (exact: the rounds it skips would not move it)
@@ -172,47 +210,28 @@ def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
                         pending[f] += part[f]
                 break
             continue
-        ratio = np.divide(volume, cap, out=np.zeros(L), where=cap > 0)
-        spare = cap - volume
-        usable = spare > FULL_TOL_T  # open and not full
-        link_w = np.where(usable, base * (1.0 + alpha * ratio ** beta), np.inf)
-        chain_w = np.add.reduceat(link_w[g.chain_links], g.chain_start)
-        weight = g.arc_fixed_usd_per_t + np.where(chain_arc, chain_w[arc_chain], 0.0)
+        volume_c = np.array(chain_volume)[g.position_chain]
+        ratio = np.divide(volume_c, cap_c, out=np.zeros(L), where=cap_open)
+        spare_c = cap_c - volume_c
+        usable = spare_c > FULL_TOL_T  # open and not full
+        link_w = np.where(usable, base_c * (1.0 + alpha * ratio ** beta), np.inf)
+        chain_w = np.add.reduceat(link_w, g.chain_start)
+        spare = np.minimum.reduceat(spare_c, g.chain_start).tolist()  # per chain
+        weight = g.arc_fixed_usd_per_t + np.where(g.chain_arc, chain_w[g.arc_chain_or_0], 0.0)
         moved = 0.0
         # one search on the whole network; a flow whose path there uses a mode it may not use
         # is searched again on its own modes (a path allowed to it is optimal for it), and
-        # directly on its own modes in later rounds
-        solved: dict[bytes, tuple] = {}
-        rows: dict[tuple[bytes, int], tuple] = {}  # (mask, origin) -> (dist row, pred, key)
+        # directly on its own modes in later rounds. The round's searches all see the weights
+        # of its start, so they are made up front, one per mode mask, from the origins that
+        # need them.
+        rows = _round_rows(net, g, plan, weight, active, own_first, every, rnd == 0)
         for f in active:
-            o = origins[f]
-            own = mask_of[f]
             found = None
-            for mask in ((own,) if own == every or own_first[f] else (every, own)):
-                row = rows.get((mask, o))
-                if row is None:
-                    if mask not in solved:
-                        group = [origins[h] for h in active if mask == every or mask_of[h] == mask]
-                        w = weight if mask == every else np.where(
-                            allowed_of[f][g.arc_mode], weight, np.inf)
-                        solved[mask] = _solve(net, g, w, group, rnd == 0)
-                    dist, pred, src_of = solved[mask]
-                    k = src_of[o]
-                    # a digest of the tree row names its paths
-                    row = rows[(mask, o)] = (
-                        dist[k], pred[k], blake2b(pred[k].tobytes(), digest_size=16).digest())
-                dist_row, pred_row, row_key = row
-                ds = dest_list[f]
-                if len(ds) > 1:
-                    vals = dist_row[dest_states[f]].tolist()
-                    best = min(range(len(vals)), key=vals.__getitem__)
-                    cost = vals[best]
-                else:
-                    best, cost = 0, float(dist_row[ds[0]])
+            for mask, cost, best, path in rows[f]:
                 if cost == inf:
                     break
-                found = _path(net, g, pred_row, row_key, source_of[f], ds[best], path_cache)
-                if mask == own or not found[2] & ~own_bits[f]:
+                found = path
+                if mask == mask_of[f] or not path.mode_bits & ~own_bits[f]:
                     break
                 found, own_first[f] = None, True
             if found is None:
@@ -225,21 +244,69 @@ def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
             if cost > ceil[f]:
                 blocked[f] = True
                 continue  # dearer than the cargo bears: it waits
-            links, transfers, _, key, routes = found
-            amount = min(pending[f], float(spare[links].min()))
-            volume[links] += amount
-            spare[links] -= amount
+            chains = found.chains
+            amount = min(pending[f], min([spare[c] for c in chains]))
+            for c in chains:
+                chain_volume[c] += amount
+                spare[c] -= amount
             pending[f] -= amount
             moved += amount
-            paths.append((f, links, transfers, amount, key, routes))
+            paths.append((f, found, amount))
             if dest_used[f] < 0:
-                dest_used[f] = g.state_node[ds[best]]
+                dest_used[f] = g.state_node[dest_list[f][best]]
         if rnd >= increments - 1 and moved <= FULL_TOL_T:
             break  # every part is out and nothing more fits
-    pending = np.array(pending)
+    volume = np.array(chain_volume)[g.link_chain]
     return _summarise(net, flows, month, year, cap, volume, base, alpha, beta, paths, no_path,
-                      pending, dest_used)
+                      np.array(pending), dest_used)
 
+
+def _round_rows(net, g, plan: _FlowPlan, weight, active, own_first, every, cacheable):
+    """Each active flow's candidate paths this round, in the order the assignment tries them:
+    ``[(mask, cost, best destination, path)]`` on the whole network first (unless the flow's
+    path there broke its modes before), then on its own modes if that path breaks them."""
+    origins, mask_of, own_bits = plan.origins, plan.mask_of, plan.own_bits
+    trees: dict[tuple[bytes, int], tuple] = {}  # (mask, origin) -> (dist row, pred row)
+
+    def search(wanted: dict[bytes, list[int]]):
+        for mask, group in wanted.items():
+            w = weight if mask == every else np.where(plan.arc_allowed[mask], weight, np.inf)
+            dist, pred, src_of = _solve(net, g, w, group, cacheable)
+            for o, k in src_of.items():
+                trees[(mask, o)] = (dist[k], pred[k])
+
+    def candidate(f, mask):
+        dist_row, pred_row = trees[(mask, origins[f])]
+        ds = plan.dest_list[f]
+        if len(ds) > 1:
+            vals = dist_row[plan.dest_states[f]].tolist()
+            best = min(range(len(vals)), key=vals.__getitem__)
+            cost = vals[best]
+        else:
+            best, cost = 0, float(dist_row[ds[0]])
+        if cost == np.inf:
+            return (mask, cost, best, None)
+        path = _path(net, g, pred_row, plan.source_of[f], ds[best], path_cache)
+        return (mask, cost, best, path)
+
+    path_cache = net._cache["paths"][g.endpoints]
+    first = {f: mask_of[f] if mask_of[f] == every or own_first[f] else every for f in active}
+    wanted: dict[bytes, list[int]] = {}
+    for f in active:
+        wanted.setdefault(first[f], []).append(origins[f])
+    search(wanted)
+    rows = {f: [candidate(f, first[f])] for f in active}
+    again = [f for f in active if first[f] != mask_of[f] and rows[f][0][1] != np.inf
+             and rows[f][0][3].mode_bits & ~own_bits[f]]
+    if again:  # their whole-network paths broke their modes: search on their own
+        wanted = {}
+        for f in again:
+            if (mask_of[f], origins[f]) not in trees:
+                wanted.setdefault(mask_of[f], []).append(origins[f])
+        search(wanted)
+        for f in again:
+            rows[f].append(candidate(f, mask_of[f]))
+    return rows
 
 def _summarise(net, flows, month, year, cap, volume, base, alpha, beta, paths, no_path,
                waiting_capacity, dest_used) -> Assignment:
@@ -248,20 +315,29 @@ def _summarise(net, flows, month, year, cap, volume, base, alpha, beta, paths, n
     link_cost = base * (1.0 + alpha * ratio ** beta)
     n_paths = len(paths)
     p_flow = np.array([p[0] for p in paths], dtype=int)
-    p_t = np.array([p[3] for p in paths], dtype=float)
-    sizes = np.array([len(p[1]) for p in paths], dtype=int)
-    links = np.concatenate([p[1] for p in paths]) if n_paths else np.array([], dtype=int)
+    p_t = np.array([p[2] for p in paths], dtype=float)
+    moving = [p[1] for p in paths if p[1] is not None]
+    sizes = np.array([0 if p[1] is None else len(p[1].links) for p in paths], dtype=int)
+    links = np.concatenate([p.links for p in moving]) if moving else np.array([], dtype=int)
     on = np.repeat(np.arange(n_paths), sizes)  # the path of each entry of links
     p_cost = (np.bincount(on, weights=link_cost[links], minlength=n_paths)
-              + np.array([p[2] for p in paths], dtype=float))
+              + np.array([0.0 if p[1] is None else p[1].transfer_usd_per_t for p in paths]))
     delivered = np.bincount(p_flow, weights=p_t, minlength=F)
     cost_usd = np.bincount(p_flow, weights=p_t * p_cost, minlength=F)
-    pr = np.unique(on * R + net.link_route[links])  # (path, route) pairs
-    route_t = np.bincount(pr % R, weights=p_t[pr // R], minlength=R)
-    pm = np.unique(on * len(MODES) + net.link_mode[links])
-    mode_t = np.bincount(pm % len(MODES), weights=p_t[pm // len(MODES)], minlength=len(MODES))
+    # tonnes by route and by mode, each path counted once per route (mode) it uses, summed
+    # in path order
+    route_t = [0.0] * R
+    mode_t = [0.0] * len(MODES)
     merged: list[dict[tuple[int, ...], list]] = [{} for _ in range(F)]  # same path: one entry
-    for f, _, _, t, key, routes in paths:
+    for f, path, t in paths:
+        if path is None:
+            key, routes = (), frozenset()
+        else:
+            key, routes = path.key, path.routes
+            for r in sorted(routes):
+                route_t[r] += t
+            for m in path.link_modes:
+                mode_t[m] += t
         entry = merged[f].setdefault(key, [0.0, routes])
         entry[0] += t
     flow_paths = [[(key, e[0]) for key, e in m.items()] for m in merged]
@@ -281,8 +357,7 @@ def _summarise(net, flows, month, year, cap, volume, base, alpha, beta, paths, n
                                       where=delivered > 0),
         flow_paths=tuple(tuple(x) for x in flow_paths), flow_destination=dest_used,
         total_cost_usd=float(cost_usd.sum()),
-        tkm_by_mode={m: float(tkm[k]) for k, m in enumerate(MODES)},
-        tonnes_by_mode={m: float(mode_t[k]) for k, m in enumerate(MODES)},
-        route_tonnes_t=route_t, waiting_t_by_origin=by_origin,
+        tkm_by_mode={m: float(mode_t_k) for m, mode_t_k in zip(MODES, tkm.tolist(), strict=True)},
+        tonnes_by_mode={m: mode_t[k] for k, m in enumerate(MODES)},
+        route_tonnes_t=np.array(route_t), waiting_t_by_origin=by_origin,
         path_routes=tuple(tuple(x) for x in path_routes))
-
