@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field, fields, replace
 import numpy as np
 
 from model.markets.freight.network import (
@@ -108,6 +110,7 @@ class _FlowPlan:
     dest_states: list[np.ndarray]  # each flow's destination states
     dest_list: list[list[int]]
     source_of: list[int]  # each flow's source state, -1 if its origin has none
+    months: OrderedDict = field(default_factory=OrderedDict)  # inputs -> result (see assign)
 
 
 def _flow_plan(g: _SearchGraph, flows: Flows) -> _FlowPlan:
@@ -134,6 +137,25 @@ def _flow_plan(g: _SearchGraph, flows: Flows) -> _FlowPlan:
     return plan
 
 
+def _month_capacity(net: FreightNetwork, month: int, year: int, icebreaker_support: float,
+                    river_development: float, opens_year: Mapping[str, int | None] | None):
+    """``link_capacity_t``, remembered per season: the year only decides which routes have
+    opened, so it is named by how many of the routes' opening years have come."""
+    opens_key = tuple(sorted((opens_year or {}).items()))
+    years = net._cache.setdefault("opening years", {}).get(opens_key)
+    if years is None:
+        first = net.link_opens_year.copy()
+        for route_id, y in (opens_year or {}).items():
+            if route_id in net.route_ids:  # an unknown route is reported by link_capacity_t
+                first[net.link_route == net.route_ids.index(route_id)] = (
+                    np.inf if y is None or y == 0 else float(y))
+        years = net._cache["opening years"][opens_key] = sorted(set(first[np.isfinite(first)].tolist()))
+    opened = bisect_right(years, year)
+    key = ("cap", month, opened, float(icebreaker_support), float(river_development), opens_key)
+    return _lru_get(net._cache, key, link_capacity_t, net, month, year, icebreaker_support,
+                    river_development, opens_year)
+
+
 def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
            icebreaker_support: float = 0.0, river_development: float = 0.0,
            opens_year: Mapping[str, int | None] | None = None,
@@ -149,10 +171,7 @@ def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
     its uncongested least cost this month (a shipper queues rather than detour at any price);
     ``flows.max_cost_usd_per_t`` caps the cost per flow in USD/t.
     """
-    share_key = (month, year, float(icebreaker_support), float(river_development),
-                 tuple(sorted((opens_year or {}).items())))
-    cap = _lru_get(net._cache, ("cap",) + share_key, link_capacity_t, net, month, year,
-                   icebreaker_support, river_development, opens_year)
+    cap = _month_capacity(net, month, year, icebreaker_support, river_development, opens_year)
     if capacity_factor is not None:
         cap = cap * np.asarray(capacity_factor, dtype=float)
     base = net.link_cost_usd_per_t if cost_factor is None else (
@@ -164,6 +183,14 @@ def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
     g = _search_graph(net, frozenset(int(o) for o in flows.origin)
                       | {d for ds in flows.destinations for d in ds})
     plan = _flow_plan(g, flows)
+    # a month whose inputs all equal an earlier month's (same year's tonnes, same season and
+    # factors: winter months) has that month's result
+    memo_key = (tonnes.tobytes(), ceiling.tobytes(), cap.tobytes(), base.tobytes(),
+                increments, extra_rounds, alpha, beta, max_cost_ratio)
+    memo = plan.months
+    if memo_key in memo:
+        memo.move_to_end(memo_key)
+        return _copy_for(memo[memo_key], month, year)
     origins, same, mask_of, own_bits = plan.origins, plan.same, plan.mask_of, plan.own_bits
     dest_states, dest_list, source_of = plan.dest_states, plan.dest_list, plan.source_of
     no_path = np.zeros(F)
@@ -177,7 +204,8 @@ def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
     pending = [0.0] * F
     ceil = ceiling.tolist()
     every = np.ones(len(MODES), dtype=bool).tobytes()
-    own_first = [False] * F  # its whole-network path broke its modes before
+    # its whole-network path broke its modes before (a flow allowed every mode has no other)
+    own_first = [mask_of[f] == every for f in range(F)]
     path_cache = net._cache.setdefault("paths", {}).setdefault(g.endpoints, {})
     # Every link of a chain carries the same volume (cargo cannot leave a chain half-way), so
     # volumes are kept per chain; links are visited in chain order (g.chain_links) for the
@@ -224,16 +252,9 @@ def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
         # directly on its own modes in later rounds. The round's searches all see the weights
         # of its start, so they are made up front, one per mode mask, from the origins that
         # need them.
-        rows = _round_rows(net, g, plan, weight, active, own_first, every, rnd == 0)
+        choices = _round_choices(net, g, plan, weight, active, own_first, every, rnd == 0)
         for f in active:
-            found = None
-            for mask, cost, best, path in rows[f]:
-                if cost == inf:
-                    break
-                found = path
-                if mask == mask_of[f] or not path.mode_bits & ~own_bits[f]:
-                    break
-                found, own_first[f] = None, True
+            cost, best, found = choices[f]
             if found is None:
                 if rnd == 0:  # nothing open leads there this month: all of it waits
                     no_path[f], todo[f], pending[f], part[f] = todo[f], 0.0, 0.0, 0.0
@@ -257,56 +278,74 @@ def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
         if rnd >= increments - 1 and moved <= FULL_TOL_T:
             break  # every part is out and nothing more fits
     volume = np.array(chain_volume)[g.link_chain]
-    return _summarise(net, flows, month, year, cap, volume, base, alpha, beta, paths, no_path,
-                      np.array(pending), dest_used)
+    a = _summarise(net, flows, month, year, cap, volume, base, alpha, beta, paths, no_path,
+                   np.array(pending), dest_used)
+    memo[memo_key] = _copy_for(a, month, year)
+    if len(memo) > _MONTHS_REMEMBERED:
+        memo.popitem(last=False)
+    return a
 
 
-def _round_rows(net, g, plan: _FlowPlan, weight, active, own_first, every, cacheable):
-    """Each active flow's candidate paths this round, in the order the assignment tries them:
-    ``[(mask, cost, best destination, path)]`` on the whole network first (unless the flow's
-    path there broke its modes before), then on its own modes if that path breaks them."""
+_MONTHS_REMEMBERED = 24
+
+
+def _copy_for(a: Assignment, month: int, year: int) -> Assignment:
+    """``a`` for another month, with arrays and dicts of its own (callers may keep them)."""
+    return replace(a, month=month, year=year, **{
+        f.name: getattr(a, f.name).copy() for f in fields(a)
+        if isinstance(getattr(a, f.name), (np.ndarray, dict))})
+
+
+def _round_choices(net, g, plan: _FlowPlan, weight, active, own_first, every, cacheable):
+    """Each active flow's least-cost path this round: ``(cost, best destination, path)``, path
+    None if none is open. Searched on the whole network first (unless the flow's path there
+    broke its modes before), then on its own modes if that path breaks them (``own_first``
+    is set)."""
     origins, mask_of, own_bits = plan.origins, plan.mask_of, plan.own_bits
+    dest_list, dest_states, source_of = plan.dest_list, plan.dest_states, plan.source_of
+    path_cache = net._cache["paths"][g.endpoints]
     trees: dict[tuple[bytes, int], tuple] = {}  # (mask, origin) -> (dist row, pred row)
+    inf = np.inf
 
-    def search(wanted: dict[bytes, list[int]]):
+    def search(wanted: dict[bytes, list[int]]) -> None:
         for mask, group in wanted.items():
-            w = weight if mask == every else np.where(plan.arc_allowed[mask], weight, np.inf)
+            w = weight if mask == every else np.where(plan.arc_allowed[mask], weight, inf)
             dist, pred, src_of = _solve(net, g, w, group, cacheable)
             for o, k in src_of.items():
                 trees[(mask, o)] = (dist[k], pred[k])
 
-    def candidate(f, mask):
+    def choice(f: int, mask: bytes) -> tuple:
         dist_row, pred_row = trees[(mask, origins[f])]
-        ds = plan.dest_list[f]
+        ds = dest_list[f]
         if len(ds) > 1:
-            vals = dist_row[plan.dest_states[f]].tolist()
+            vals = dist_row[dest_states[f]].tolist()
             best = min(range(len(vals)), key=vals.__getitem__)
             cost = vals[best]
         else:
             best, cost = 0, float(dist_row[ds[0]])
-        if cost == np.inf:
-            return (mask, cost, best, None)
-        path = _path(net, g, pred_row, plan.source_of[f], ds[best], path_cache)
-        return (mask, cost, best, path)
+        if cost == inf:
+            return cost, best, None
+        return cost, best, _path(net, g, pred_row, source_of[f], ds[best], path_cache)
 
-    path_cache = net._cache["paths"][g.endpoints]
-    first = {f: mask_of[f] if mask_of[f] == every or own_first[f] else every for f in active}
+    first = {f: mask_of[f] if own_first[f] else every for f in active}
     wanted: dict[bytes, list[int]] = {}
     for f in active:
         wanted.setdefault(first[f], []).append(origins[f])
     search(wanted)
-    rows = {f: [candidate(f, first[f])] for f in active}
-    again = [f for f in active if first[f] != mask_of[f] and rows[f][0][1] != np.inf
-             and rows[f][0][3].mode_bits & ~own_bits[f]]
+    out = {f: choice(f, first[f]) for f in active}
+    again = [f for f in active if first[f] != mask_of[f] and out[f][2] is not None
+             and out[f][2].mode_bits & ~own_bits[f]]
     if again:  # their whole-network paths broke their modes: search on their own
         wanted = {}
         for f in again:
+            own_first[f] = True
             if (mask_of[f], origins[f]) not in trees:
                 wanted.setdefault(mask_of[f], []).append(origins[f])
         search(wanted)
         for f in again:
-            rows[f].append(candidate(f, mask_of[f]))
-    return rows
+            out[f] = choice(f, mask_of[f])
+    return out
+
 
 def _summarise(net, flows, month, year, cap, volume, base, alpha, beta, paths, no_path,
                waiting_capacity, dest_used) -> Assignment:
