@@ -111,6 +111,7 @@ class _FlowPlan:
     dest_list: list[list[int]]
     source_of: list[int]  # each flow's source state, -1 if its origin has none
     months: OrderedDict = field(default_factory=OrderedDict)  # inputs -> result (see assign)
+    free_flow: dict = field(default_factory=dict)  # first rounds' choices (_round_choices)
 
 
 def _flow_plan(g: _SearchGraph, flows: Flows) -> _FlowPlan:
@@ -300,7 +301,18 @@ def _round_choices(net, g, plan: _FlowPlan, weight, active, own_first, every, ca
     """Each active flow's least-cost path this round: ``(cost, best destination, path)``, path
     None if none is open. Searched on the whole network first (unless the flow's path there
     broke its modes before), then on its own modes if that path breaks them (``own_first``
-    is set)."""
+    is set).
+
+    The first round's choices depend only on the free-flow weights (the month's open links,
+    capacities and tariffs) and which flows move: they are remembered per those."""
+    if cacheable:
+        key = (weight.tobytes(), tuple(active), tuple(own_first))
+        hit = plan.free_flow.get(key)
+        if hit is not None:
+            out, broke = hit
+            for f in broke:
+                own_first[f] = True
+            return out
     origins, mask_of, own_bits = plan.origins, plan.mask_of, plan.own_bits
     dest_list, dest_states, source_of = plan.dest_list, plan.dest_states, plan.source_of
     path_cache = net._cache["paths"][g.endpoints]
@@ -344,6 +356,10 @@ def _round_choices(net, g, plan: _FlowPlan, weight, active, own_first, every, ca
         search(wanted)
         for f in again:
             out[f] = choice(f, mask_of[f])
+    if cacheable:
+        if len(plan.free_flow) > 64:
+            plan.free_flow.clear()
+        plan.free_flow[key] = (out, again)
     return out
 
 
