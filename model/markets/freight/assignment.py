@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from collections import OrderedDict
@@ -104,6 +105,7 @@ class _FlowPlan:
 
     origins: list[int]
     same: np.ndarray  # (F,) bool: the origin is one of its destinations
+    already_there: list[int]  # the flows whose origin is one of their destinations
     mask_of: list[bytes]  # each flow's modes, as bytes (names a search)
     own_bits: list[int]  # each flow's modes as bits (1 << mode)
     arc_allowed: dict[bytes, np.ndarray]  # modes -> arcs that move on or onto them
@@ -124,9 +126,9 @@ def _flow_plan(g: _SearchGraph, flows: Flows) -> _FlowPlan:
     origins = [int(o) for o in flows.origin]
     dest_states = [np.concatenate([g.node_states[d] for d in flows.destinations[f]])
                    for f in range(F)]
+    same = np.array([flows.origin[f] in flows.destinations[f] for f in range(F)], dtype=bool)
     plan = _FlowPlan(
-        origins=origins,
-        same=np.array([flows.origin[f] in flows.destinations[f] for f in range(F)], dtype=bool),
+        origins=origins, same=same, already_there=np.flatnonzero(same).tolist(),
         mask_of=[allowed_of[f].tobytes() for f in range(F)],
         own_bits=[sum(1 << m for m in np.flatnonzero(allowed_of[f]).tolist()) for f in range(F)],
         arc_allowed={allowed_of[f].tobytes(): allowed_of[f][g.arc_mode] for f in range(F)},
@@ -181,42 +183,45 @@ def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
     tonnes = np.asarray(flows.tonnes, dtype=float)
     ceiling = (np.full(F, np.inf) if flows.max_cost_usd_per_t is None
                else np.array(flows.max_cost_usd_per_t, dtype=float))  # USD/t
-    g = _search_graph(net, frozenset(int(o) for o in flows.origin)
-                      | {d for ds in flows.destinations for d in ds})
+    g = _search_graph(net, _endpoints(net, flows))
     plan = _flow_plan(g, flows)
-    # a month whose inputs all equal an earlier month's (same year's tonnes, same season and
-    # factors: winter months) has that month's result
+    # a month whose inputs all equal a recent month's has that month's result (in a run:
+    # September has August's capacities, and the same tonnes when no cargo waits)
     memo_key = (tonnes.tobytes(), ceiling.tobytes(), cap.tobytes(), base.tobytes(),
                 increments, extra_rounds, alpha, beta, max_cost_ratio)
     memo = plan.months
     if memo_key in memo:
         memo.move_to_end(memo_key)
-        return _copy_for(memo[memo_key], month, year)
+        a, dicts = memo[memo_key]
+        return replace(a, month=month, year=year, **{k: dict(v) for k, v in dicts.items()})
     origins, same, mask_of, own_bits = plan.origins, plan.same, plan.mask_of, plan.own_bits
     dest_states, dest_list, source_of = plan.dest_states, plan.dest_list, plan.source_of
     no_path = np.zeros(F)
     paths: list[tuple] = []  # (flow, path or None if already there, tonnes)
     dest_used = np.full(F, -1)
-    for f in np.flatnonzero(same & (tonnes > 0)):  # already there: delivered at no cost
-        paths.append((int(f), None, float(tonnes[f])))
-        dest_used[f] = flows.origin[f]
+    for f in plan.already_there:  # delivered at no cost
+        if tonnes[f] > 0:
+            paths.append((f, None, float(tonnes[f])))
+            dest_used[f] = flows.origin[f]
     # per-flow state as plain floats: the loop below touches them one flow at a time
     todo = np.where(same, 0.0, tonnes).tolist()
     pending = [0.0] * F
     ceil = ceiling.tolist()
-    every = np.ones(len(MODES), dtype=bool).tobytes()
+    every = _EVERY
     # its whole-network path broke its modes before (a flow allowed every mode has no other)
     own_first = [mask_of[f] == every for f in range(F)]
     path_cache = net._cache.setdefault("paths", {}).setdefault(g.endpoints, {})
     # Every link of a chain carries the same volume (cargo cannot leave a chain half-way), so
-    # volumes are kept per chain; links are visited in chain order (g.chain_links) for the
+    # volumes are kept per chain (an array of doubles: updated one chain at a time, read
+    # whole without a copy); links are visited in chain order (g.chain_links) for the
     # weights. A chain's spare capacity is that of its link with the least capacity: spare
     # falls by the same amounts on all its links, and rounding keeps their order.
     n_chains = len(g.chain_start)
-    chain_volume = [0.0] * n_chains
+    chain_volume = array("d", bytes(8 * n_chains))
     cap_c = cap[g.chain_links]  # capacity and cost of the links in chain order
     base_c = base[g.chain_links]
     cap_open = cap_c > 0
+    least_cap = np.minimum.reduceat(cap_c, g.chain_start) if n_chains else cap_c
     # a flow whose least cost passed its ceiling, or that lost its last open path, is blocked
     # for the rest of the month: link costs only rise as volumes grow and full links drop out,
     # so its least cost only rises (exact: the rounds it skips would not move it)
@@ -239,13 +244,14 @@ def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
                         pending[f] += part[f]
                 break
             continue
-        volume_c = np.array(chain_volume)[g.position_chain]
+        by_chain = np.frombuffer(chain_volume)
+        volume_c = by_chain[g.position_chain]
         ratio = np.divide(volume_c, cap_c, out=np.zeros(L), where=cap_open)
         spare_c = cap_c - volume_c
         usable = spare_c > FULL_TOL_T  # open and not full
         link_w = np.where(usable, base_c * (1.0 + alpha * ratio ** beta), np.inf)
         chain_w = np.add.reduceat(link_w, g.chain_start)
-        spare = np.minimum.reduceat(spare_c, g.chain_start).tolist()  # per chain
+        spare = (least_cap - by_chain).tolist()  # per chain
         weight = g.arc_fixed_usd_per_t + np.where(g.chain_arc, chain_w[g.arc_chain_or_0], 0.0)
         moved = 0.0
         # one search on the whole network; a flow whose path there uses a mode it may not use
@@ -278,23 +284,37 @@ def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
                 dest_used[f] = g.state_node[dest_list[f][best]]
         if rnd >= increments - 1 and moved <= FULL_TOL_T:
             break  # every part is out and nothing more fits
-    volume = np.array(chain_volume)[g.link_chain]
+    volume = np.frombuffer(chain_volume)[g.link_chain]
     a = _summarise(net, flows, month, year, cap, volume, base, alpha, beta, paths, no_path,
                    np.array(pending), dest_used)
-    memo[memo_key] = _copy_for(a, month, year)
+    # remembered: its arrays are shared with the months that reuse it, so nobody may change
+    # them; its dicts are copied
+    for name in _ARRAY_FIELDS:
+        getattr(a, name).setflags(write=False)
+    memo[memo_key] = (a, {name: dict(getattr(a, name)) for name in _DICT_FIELDS})
     if len(memo) > _MONTHS_REMEMBERED:
         memo.popitem(last=False)
     return a
 
 
 _MONTHS_REMEMBERED = 24
+_EVERY = np.ones(len(MODES), dtype=bool).tobytes()  # the mode mask of every mode
+_ARRAY_FIELDS = [f.name for f in fields(Assignment) if "np.ndarray" in str(f.type)]
+_DICT_FIELDS = [f.name for f in fields(Assignment) if str(f.type).startswith("dict")]
 
 
-def _copy_for(a: Assignment, month: int, year: int) -> Assignment:
-    """``a`` for another month, with arrays and dicts of its own (callers may keep them)."""
-    return replace(a, month=month, year=year, **{
-        f.name: getattr(a, f.name).copy() for f in fields(a)
-        if isinstance(getattr(a, f.name), (np.ndarray, dict))})
+def _endpoints(net: FreightNetwork, flows: Flows) -> frozenset[int]:
+    """The nodes the flows start and end at (name the search graph), per origins and
+    destinations."""
+    cache = net._cache.setdefault("endpoints", {})
+    key = (np.asarray(flows.origin).tobytes(), flows.destinations)
+    nodes = cache.get(key)
+    if nodes is None:
+        if len(cache) > 16:
+            cache.clear()
+        nodes = cache[key] = frozenset(int(o) for o in flows.origin) | {
+            d for ds in flows.destinations for d in ds}
+    return nodes
 
 
 def _round_choices(net, g, plan: _FlowPlan, weight, active, own_first, every, cacheable):
@@ -406,7 +426,7 @@ def _summarise(net, flows, month, year, cap, volume, base, alpha, beta, paths, n
     return Assignment(
         month=month, year=year, route_ids=net.route_ids, link_open=cap > 0,
         link_capacity_t=cap, link_volume_t=volume, link_utilisation=ratio,
-        link_cost_usd_per_t=link_cost, flow_tonnes=np.asarray(flows.tonnes, dtype=float),
+        link_cost_usd_per_t=link_cost, flow_tonnes=np.array(flows.tonnes, dtype=float),
         flow_delivered_t=delivered, flow_waiting_t=waiting, flow_waiting_no_path_t=no_path,
         flow_cost_usd_per_t=np.divide(cost_usd, delivered, out=np.full(F, np.nan),
                                       where=delivered > 0),
