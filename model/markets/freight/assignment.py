@@ -111,6 +111,7 @@ class _FlowPlan:
     arc_allowed: dict[bytes, np.ndarray]  # modes -> arcs that move on or onto them
     dest_states: list[np.ndarray]  # each flow's destination states
     dest_list: list[list[int]]
+    dest_nodes: list[list[int]]  # the node of each destination state
     source_of: list[int]  # each flow's source state, -1 if its origin has none
     months: OrderedDict = field(default_factory=OrderedDict)  # inputs -> result (see assign)
     free_flow: dict = field(default_factory=dict)  # first rounds' choices (_round_choices)
@@ -133,6 +134,7 @@ def _flow_plan(g: _SearchGraph, flows: Flows) -> _FlowPlan:
         own_bits=[sum(1 << m for m in np.flatnonzero(allowed_of[f]).tolist()) for f in range(F)],
         arc_allowed={allowed_of[f].tobytes(): allowed_of[f][g.arc_mode] for f in range(F)},
         dest_states=dest_states, dest_list=[d.tolist() for d in dest_states],
+        dest_nodes=[g.state_node[d].tolist() for d in dest_states],
         source_of=[g.source_state.get(o, -1) for o in origins])
     if len(g.plans) > 16:
         g.plans.clear()
@@ -198,11 +200,11 @@ def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
     dest_states, dest_list, source_of = plan.dest_states, plan.dest_list, plan.source_of
     no_path = np.zeros(F)
     paths: list[tuple] = []  # (flow, path or None if already there, tonnes)
-    dest_used = np.full(F, -1)
+    dest_used = [-1] * F  # node where (most of) each flow is delivered
     for f in plan.already_there:  # delivered at no cost
         if tonnes[f] > 0:
             paths.append((f, None, float(tonnes[f])))
-            dest_used[f] = flows.origin[f]
+            dest_used[f] = origins[f]
     # per-flow state as plain floats: the loop below touches them one flow at a time
     todo = np.where(same, 0.0, tonnes).tolist()
     pending = [0.0] * F
@@ -281,12 +283,12 @@ def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
             moved += amount
             paths.append((f, found, amount))
             if dest_used[f] < 0:
-                dest_used[f] = g.state_node[dest_list[f][best]]
+                dest_used[f] = plan.dest_nodes[f][best]
         if rnd >= increments - 1 and moved <= FULL_TOL_T:
             break  # every part is out and nothing more fits
     volume = np.frombuffer(chain_volume)[g.link_chain]
     a = _summarise(net, flows, month, year, cap, volume, base, alpha, beta, paths, no_path,
-                   np.array(pending), dest_used)
+                   np.array(pending), np.array(dest_used))
     # remembered: its arrays are shared with the months that reuse it, so nobody may change
     # them; its dicts are copied
     for name in _ARRAY_FIELDS:
