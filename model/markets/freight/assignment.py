@@ -335,53 +335,53 @@ def _round_choices(net, g, plan: _FlowPlan, weight, active, own_first, every, ca
             for f in broke:
                 own_first[f] = True
             return out
-    origins, mask_of, own_bits = plan.origins, plan.mask_of, plan.own_bits
-    dest_list, dest_states, source_of = plan.dest_list, plan.dest_states, plan.source_of
-    path_cache = net._cache["paths"][g.endpoints]
-    trees: dict[tuple[bytes, int], tuple] = {}  # (mask, origin) -> (dist row, pred row)
-    inf = np.inf
-
-    def search(wanted: dict[bytes, list[int]]) -> None:
-        for mask, group in wanted.items():
-            w = weight if mask == every else np.where(plan.arc_allowed[mask], weight, inf)
-            dist, pred, src_of = _solve(net, g, w, group, cacheable)
-            for o, k in src_of.items():
-                trees[(mask, o)] = (dist[k], pred[k])
-
-    def choice(f: int, mask: bytes) -> tuple:
-        dist_row, pred_row = trees[(mask, origins[f])]
-        ds = dest_list[f]
-        if len(ds) > 1:
-            vals = dist_row[dest_states[f]].tolist()
-            best = min(range(len(vals)), key=vals.__getitem__)
-            cost = vals[best]
-        else:
-            best, cost = 0, float(dist_row[ds[0]])
-        if cost == inf:
-            return cost, best, None
-        return cost, best, _path(net, g, pred_row, source_of[f], ds[best], path_cache)
-
-    first = {f: mask_of[f] if own_first[f] else every for f in active}
-    wanted: dict[bytes, list[int]] = {}
+    mask_of, own_bits = plan.mask_of, plan.own_bits
+    groups: dict[bytes, list[int]] = {}  # mask -> the flows searched on it
     for f in active:
-        wanted.setdefault(first[f], []).append(origins[f])
-    search(wanted)
-    out = {f: choice(f, first[f]) for f in active}
-    again = [f for f in active if first[f] != mask_of[f] and out[f][2] is not None
-             and out[f][2].mode_bits & ~own_bits[f]]
-    if again:  # their whole-network paths broke their modes: search on their own
-        wanted = {}
+        groups.setdefault(mask_of[f] if own_first[f] else every, []).append(f)
+    out = {}
+    again = []  # flows whose whole-network paths broke their modes
+    for mask, group in groups.items():
+        for f, choice in zip(group, _search_paths(net, g, plan, weight, mask, group, cacheable),
+                             strict=True):
+            out[f] = choice
+            path = choice[2]
+            if mask != mask_of[f] and path is not None and path.mode_bits & ~own_bits[f]:
+                again.append(f)
+    if again:  # search those on their own modes
+        groups = {}
         for f in again:
             own_first[f] = True
-            if (mask_of[f], origins[f]) not in trees:
-                wanted.setdefault(mask_of[f], []).append(origins[f])
-        search(wanted)
-        for f in again:
-            out[f] = choice(f, mask_of[f])
+            groups.setdefault(mask_of[f], []).append(f)
+        for mask, group in groups.items():
+            out.update(zip(group, _search_paths(net, g, plan, weight, mask, group, cacheable),
+                           strict=True))
     if cacheable:
         if len(plan.free_flow) > 64:
             plan.free_flow.clear()
         plan.free_flow[key] = (out, again)
+    return out
+
+
+def _search_paths(net, g, plan: _FlowPlan, weight, mask, group, cacheable) -> list[tuple]:
+    """``(cost, best destination, path)`` of each flow of ``group`` on the arcs of ``mask``
+    (one search from their origins)."""
+    w = weight if mask == _EVERY else np.where(plan.arc_allowed[mask], weight, np.inf)
+    origins = plan.origins
+    dist, pred, row_of = _solve(net, g, w, [origins[f] for f in group], cacheable)
+    path_cache = net._cache["paths"][g.endpoints]
+    out = []
+    for f in group:
+        k = row_of[origins[f]]
+        ds = plan.dest_list[f]
+        if len(ds) > 1:  # the first cheapest destination
+            vals = dist[k, plan.dest_states[f]].tolist()
+            best = min(range(len(vals)), key=vals.__getitem__)
+            cost = vals[best]
+        else:
+            best, cost = 0, float(dist[k, ds[0]])
+        out.append((cost, best, None if cost == np.inf else
+                    _path(net, g, pred[k], plan.source_of[f], ds[best], path_cache)))
     return out
 
 
