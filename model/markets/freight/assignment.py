@@ -114,7 +114,7 @@ class _FlowPlan:
     dest_nodes: list[list[int]]  # the node of each destination state
     source_of: list[int]  # each flow's source state, -1 if its origin has none
     months: OrderedDict = field(default_factory=OrderedDict)  # inputs -> result (see assign)
-    free_flow: dict = field(default_factory=dict)  # first rounds' choices (_round_choices)
+    choices: dict = field(default_factory=dict)  # rounds' choices (_round_choices)
 
 
 def _flow_plan(g: _SearchGraph, flows: Flows) -> _FlowPlan:
@@ -300,6 +300,7 @@ def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
 
 
 _MONTHS_REMEMBERED = 24
+_CHOICES_REMEMBERED = 512
 _EVERY = np.ones(len(MODES), dtype=bool).tobytes()  # the mode mask of every mode
 _ARRAY_FIELDS = [f.name for f in fields(Assignment) if "np.ndarray" in str(f.type)]
 _DICT_FIELDS = [f.name for f in fields(Assignment) if str(f.type).startswith("dict")]
@@ -325,16 +326,16 @@ def _round_choices(net, g, plan: _FlowPlan, weight, active, own_first, every, ca
     broke its modes before), then on its own modes if that path breaks them (``own_first``
     is set).
 
-    The first round's choices depend only on the free-flow weights (the month's open links,
-    capacities and tariffs) and which flows move: they are remembered per those."""
-    if cacheable:
-        key = (weight.tobytes(), tuple(active), tuple(own_first))
-        hit = plan.free_flow.get(key)
-        if hit is not None:
-            out, broke = hit
-            for f in broke:
-                own_first[f] = True
-            return out
+    The choices depend only on the arc weights, which flows move and which search each
+    flow starts on: they are remembered per those. Rounds of different months often meet
+    the same weights (a link's weight depends on its capacity only once it carries cargo)."""
+    key = (weight.tobytes(), tuple(active), tuple(own_first))
+    hit = plan.choices.get(key)
+    if hit is not None:
+        out, broke = hit
+        for f in broke:
+            own_first[f] = True
+        return out
     mask_of, own_bits = plan.mask_of, plan.own_bits
     groups: dict[bytes, list[int]] = {}  # mask -> the flows searched on it
     for f in active:
@@ -356,10 +357,9 @@ def _round_choices(net, g, plan: _FlowPlan, weight, active, own_first, every, ca
         for mask, group in groups.items():
             out.update(zip(group, _search_paths(net, g, plan, weight, mask, group, cacheable),
                            strict=True))
-    if cacheable:
-        if len(plan.free_flow) > 64:
-            plan.free_flow.clear()
-        plan.free_flow[key] = (out, again)
+    if len(plan.choices) > _CHOICES_REMEMBERED:
+        plan.choices.clear()
+    plan.choices[key] = (out, again)
     return out
 
 
