@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
 from collections import OrderedDict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
+
 import numpy as np
 
 from model.markets.freight.network import (
@@ -56,6 +57,9 @@ Path = tuple[tuple[int, ...], float]  # (link indices in order, tonnes)
 
 @dataclass(frozen=True)
 class Assignment:
+    """One month's assignment. Its arrays are read-only: a later month with the same inputs
+    shares them (``assign``)."""
+
     month: int
     year: int
     route_ids: tuple[str, ...]
@@ -118,7 +122,8 @@ class _FlowPlan:
 
 
 def _flow_plan(g: _SearchGraph, flows: Flows) -> _FlowPlan:
-    key = (flows.origin.tobytes(), flows.destinations, np.asarray(flows.modes, dtype=bool).tobytes())
+    key = (np.asarray(flows.origin).tobytes(), flows.destinations,
+           np.asarray(flows.modes, dtype=bool).tobytes())
     plan = g.plans.get(key)
     if plan is not None:
         return plan
@@ -154,7 +159,8 @@ def _month_capacity(net: FreightNetwork, month: int, year: int, icebreaker_suppo
             if route_id in net.route_ids:  # an unknown route is reported by link_capacity_t
                 first[net.link_route == net.route_ids.index(route_id)] = (
                     np.inf if y is None or y == 0 else float(y))
-        years = net._cache["opening years"][opens_key] = sorted(set(first[np.isfinite(first)].tolist()))
+        years = sorted(set(first[np.isfinite(first)].tolist()))
+        net._cache["opening years"][opens_key] = years
     opened = bisect_right(years, year)
     key = ("cap", month, opened, float(icebreaker_support), float(river_development), opens_key)
     return _lru_get(net._cache, key, link_capacity_t, net, month, year, icebreaker_support,
@@ -196,8 +202,7 @@ def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
         memo.move_to_end(memo_key)
         a, dicts = memo[memo_key]
         return replace(a, month=month, year=year, **{k: dict(v) for k, v in dicts.items()})
-    origins, same, mask_of, own_bits = plan.origins, plan.same, plan.mask_of, plan.own_bits
-    dest_states, dest_list, source_of = plan.dest_states, plan.dest_list, plan.source_of
+    origins, same, mask_of = plan.origins, plan.same, plan.mask_of
     no_path = np.zeros(F)
     paths: list[tuple] = []  # (flow, path or None if already there, tonnes)
     dest_used = [-1] * F  # node where (most of) each flow is delivered
@@ -209,10 +214,8 @@ def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
     todo = np.where(same, 0.0, tonnes).tolist()
     pending = [0.0] * F
     ceil = ceiling.tolist()
-    every = _EVERY
     # its whole-network path broke its modes before (a flow allowed every mode has no other)
-    own_first = [mask_of[f] == every for f in range(F)]
-    path_cache = net._cache.setdefault("paths", {}).setdefault(g.endpoints, {})
+    own_first = [mask_of[f] == _EVERY for f in range(F)]
     # Every link of a chain carries the same volume (cargo cannot leave a chain half-way), so
     # volumes are kept per chain (an array of doubles: updated one chain at a time, read
     # whole without a copy); links are visited in chain order (g.chain_links) for the
@@ -230,7 +233,6 @@ def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
     blocked = [False] * F
     part = [t / increments for t in todo]
     added = 0
-    inf = np.inf
     for rnd in range(increments + extra_rounds):
         if rnd < increments:
             for f in range(F):
@@ -261,7 +263,7 @@ def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
         # directly on its own modes in later rounds. The round's searches all see the weights
         # of its start, so they are made up front, one per mode mask, from the origins that
         # need them.
-        choices = _round_choices(net, g, plan, weight, active, own_first, every, rnd == 0)
+        choices = _round_choices(net, g, plan, weight, active, own_first, rnd == 0)
         for f in active:
             cost, best, found = choices[f]
             if found is None:
@@ -320,7 +322,7 @@ def _endpoints(net: FreightNetwork, flows: Flows) -> frozenset[int]:
     return nodes
 
 
-def _round_choices(net, g, plan: _FlowPlan, weight, active, own_first, every, cacheable):
+def _round_choices(net, g, plan: _FlowPlan, weight, active, own_first, cacheable):
     """Each active flow's least-cost path this round: ``(cost, best destination, path)``, path
     None if none is open. Searched on the whole network first (unless the flow's path there
     broke its modes before), then on its own modes if that path breaks them (``own_first``
@@ -328,7 +330,8 @@ def _round_choices(net, g, plan: _FlowPlan, weight, active, own_first, every, ca
 
     The choices depend only on the arc weights, which flows move and which search each
     flow starts on: they are remembered per those. Rounds of different months often meet
-    the same weights (a link's weight depends on its capacity only once it carries cargo)."""
+    the same weights (a link's weight depends on its capacity only once it carries cargo).
+    ``cacheable``: the first round, whose free-flow trees are kept across months too."""
     key = (weight.tobytes(), tuple(active), tuple(own_first))
     hit = plan.choices.get(key)
     if hit is not None:
@@ -339,7 +342,7 @@ def _round_choices(net, g, plan: _FlowPlan, weight, active, own_first, every, ca
     mask_of, own_bits = plan.mask_of, plan.own_bits
     groups: dict[bytes, list[int]] = {}  # mask -> the flows searched on it
     for f in active:
-        groups.setdefault(mask_of[f] if own_first[f] else every, []).append(f)
+        groups.setdefault(mask_of[f] if own_first[f] else _EVERY, []).append(f)
     out = {}
     again = []  # flows whose whole-network paths broke their modes
     for mask, group in groups.items():
@@ -369,7 +372,7 @@ def _search_paths(net, g, plan: _FlowPlan, weight, mask, group, cacheable) -> li
     w = weight if mask == _EVERY else np.where(plan.arc_allowed[mask], weight, np.inf)
     origins = plan.origins
     dist, pred, row_of = _solve(net, g, w, [origins[f] for f in group], cacheable)
-    path_cache = net._cache["paths"][g.endpoints]
+    path_cache = net._cache.setdefault("paths", {}).setdefault(g.endpoints, {})  # traced paths
     out = []
     for f in group:
         k = row_of[origins[f]]
