@@ -75,6 +75,7 @@ class FreightSystem:
         self.utilisation_by_year: dict[int, list[np.ndarray]] = {}
         self._costs: dict[tuple[int, int], np.ndarray] = {}  # (year, source node) -> costs
         self._nodes: dict[tuple[float, float], int] = {}
+        self._ends: dict[tuple[float, float, float, float], tuple[int, int, float]] = {}
         self._graphs: dict[int, csr_matrix] = {}  # year -> all-year links at this year's tariffs
         p = model.params
         self.opens_year = {NSR_RAIL_LINK_ROUTE: p.nsr_rail_link_year or None}
@@ -114,10 +115,16 @@ class FreightSystem:
         """Cost of moving a tonne between two points on links open all year (road access to
         the nearest nodes included); NaN-free: falls back to road distance if unconnected."""
         year = self.model.calendar.year
-        a, b = self._node(lat1, lon1), self._node(lat2, lon2)
-        access = (_km(lat1, lon1, self.net.node_lat[a], self.net.node_lon[a])
-                  + _km(lat2, lon2, self.net.node_lat[b], self.net.node_lon[b])) \
-            * self.access_usd_per_tkm
+        ends = self._ends.get((lat1, lon1, lat2, lon2))
+        if ends is None:  # the nearest nodes and the road haul to and from them
+            a, b = self._node(lat1, lon1), self._node(lat2, lon2)
+            access = (_km(lat1, lon1, self.net.node_lat[a], self.net.node_lon[a])
+                      + _km(lat2, lon2, self.net.node_lat[b], self.net.node_lon[b])) \
+                * self.access_usd_per_tkm
+            if len(self._ends) > 100_000:
+                self._ends.clear()
+            ends = self._ends[(lat1, lon1, lat2, lon2)] = (a, b, access)
+        a, b, access = ends
         # every segment runs both ways at the same cost: a row from either end serves; rows
         # are computed from the destination (the market, the border: shared by many sites)
         if (year, a) in self._costs:
@@ -163,7 +170,8 @@ class FreightSystem:
         model = self.model
         if model.chain is None or model.chain.last is None:
             return 0.0, 0.0
-        seps = [p for p in model.processing_plants if p.stage == "separation"
+        plants = list(model.processing_plants)
+        seps = [p for p in plants if p.stage == "separation"
                 and p.state is FacilityState.OPERATING]
         tonnes = cost = 0.0
         for m in model.mines:
@@ -172,7 +180,7 @@ class FreightSystem:
                 lat, lon = (to.lat, to.lon) if to is not None else MOSCOW
                 tonnes += m.output_t  # t REO-eq (concentrate mass not modelled)
                 cost += m.output_t * self.cost_usd_per_t(m.lat, m.lon, lat, lon)
-        for p in model.processing_plants:
+        for p in plants:
             if p.output_t > 0:
                 tonnes += p.output_t
                 cost += p.output_t * self.cost_usd_per_t(p.lat, p.lon, *MOSCOW)

@@ -60,8 +60,12 @@ happens (no junction, no change of route section, no flow starting or ending) be
 whose cost is the sum of its links' congested costs. Cargo cannot leave such a run half-way,
 so the run's links carry equal volumes and the result is exactly that of the full graph. The
 contracted graph is cached per set of flow endpoints (one CSR matrix, only its weights change),
-the first round's trees per (arc costs with closed links, origins), and traced paths per tree
-row, so a month whose open links and costs were seen before skips most of the work.
+and volumes are kept per chain. A round's searches are made up front (all its searches see the
+weights of its start), one per mode mask, from the origins that need them; a round's choices
+(each flow's cost, destination and path) are remembered per (arc weights, moving flows), which
+rounds of other months often meet (a link's weight depends on its capacity only once it carries
+cargo); traced paths are remembered per sequence of states; and a month whose inputs equal a
+recent month's reuses its result. All of these give exactly the results computed afresh.
 
 Costs are in USD per tonne, volumes in tonnes per month; ``tkm_by_mode`` in tonne-km.
 """

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_right
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from hashlib import blake2b
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
@@ -16,7 +18,7 @@ from model.markets.freight.network import (
     FreightNetwork,
     link_capacity_t,
 )
-from model.markets.freight.search import _lru_get, _path, _search_graph, _solve
+from model.markets.freight.search import _lru_get, _path, _search_graph, _SearchGraph, _solve
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,9 @@ Path = tuple[tuple[int, ...], float]  # (link indices in order, tonnes)
 
 @dataclass(frozen=True)
 class Assignment:
+    """One month's assignment. Its arrays are read-only: a later month with the same inputs
+    shares them (``assign``)."""
+
     month: int
     year: int
     route_ids: tuple[str, ...]
@@ -97,6 +102,71 @@ def path_modes(net: FreightNetwork, a: Assignment, f: int) -> list[list[str]]:
 
 
 
+@dataclass(frozen=True)
+class _FlowPlan:
+    """What a month's assignment reads of its flows' origins, destinations and modes on a search
+    graph: the same every month of a run (only tonnes change), so built once."""
+
+    origins: list[int]
+    same: np.ndarray  # (F,) bool: the origin is one of its destinations
+    already_there: list[int]  # the flows whose origin is one of their destinations
+    mask_of: list[bytes]  # each flow's modes, as bytes (names a search)
+    own_bits: list[int]  # each flow's modes as bits (1 << mode)
+    arc_allowed: dict[bytes, np.ndarray]  # modes -> arcs that move on or onto them
+    dest_states: list[np.ndarray]  # each flow's destination states
+    dest_list: list[list[int]]
+    dest_nodes: list[list[int]]  # the node of each destination state
+    source_of: list[int]  # each flow's source state, -1 if its origin has none
+    months: OrderedDict = field(default_factory=OrderedDict)  # inputs -> result (see assign)
+    choices: dict = field(default_factory=dict)  # rounds' choices (_round_choices)
+
+
+def _flow_plan(g: _SearchGraph, flows: Flows) -> _FlowPlan:
+    key = (np.asarray(flows.origin).tobytes(), flows.destinations,
+           np.asarray(flows.modes, dtype=bool).tobytes())
+    plan = g.plans.get(key)
+    if plan is not None:
+        return plan
+    F = len(flows.tonnes)
+    allowed_of = flows.modes.astype(bool)
+    origins = [int(o) for o in flows.origin]
+    dest_states = [np.concatenate([g.node_states[d] for d in flows.destinations[f]])
+                   for f in range(F)]
+    same = np.array([flows.origin[f] in flows.destinations[f] for f in range(F)], dtype=bool)
+    plan = _FlowPlan(
+        origins=origins, same=same, already_there=np.flatnonzero(same).tolist(),
+        mask_of=[allowed_of[f].tobytes() for f in range(F)],
+        own_bits=[sum(1 << m for m in np.flatnonzero(allowed_of[f]).tolist()) for f in range(F)],
+        arc_allowed={allowed_of[f].tobytes(): allowed_of[f][g.arc_mode] for f in range(F)},
+        dest_states=dest_states, dest_list=[d.tolist() for d in dest_states],
+        dest_nodes=[g.state_node[d].tolist() for d in dest_states],
+        source_of=[g.source_state.get(o, -1) for o in origins])
+    if len(g.plans) > 16:
+        g.plans.clear()
+    g.plans[key] = plan
+    return plan
+
+
+def _month_capacity(net: FreightNetwork, month: int, year: int, icebreaker_support: float,
+                    river_development: float, opens_year: Mapping[str, int | None] | None):
+    """``link_capacity_t``, remembered per season: the year only decides which routes have
+    opened, so it is named by how many of the routes' opening years have come."""
+    opens_key = tuple(sorted((opens_year or {}).items()))
+    years = net._cache.setdefault("opening years", {}).get(opens_key)
+    if years is None:
+        first = net.link_opens_year.copy()
+        for route_id, y in (opens_year or {}).items():
+            if route_id in net.route_ids:  # an unknown route is reported by link_capacity_t
+                first[net.link_route == net.route_ids.index(route_id)] = (
+                    np.inf if y is None or y == 0 else float(y))
+        years = sorted(set(first[np.isfinite(first)].tolist()))
+        net._cache["opening years"][opens_key] = years
+    opened = bisect_right(years, year)
+    key = ("cap", month, opened, float(icebreaker_support), float(river_development), opens_key)
+    return _lru_get(net._cache, key, link_capacity_t, net, month, year, icebreaker_support,
+                    river_development, opens_year)
+
+
 def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
            icebreaker_support: float = 0.0, river_development: float = 0.0,
            opens_year: Mapping[str, int | None] | None = None,
@@ -112,10 +182,7 @@ def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
     its uncongested least cost this month (a shipper queues rather than detour at any price);
     ``flows.max_cost_usd_per_t`` caps the cost per flow in USD/t.
     """
-    share_key = (month, year, float(icebreaker_support), float(river_development),
-                 tuple(sorted((opens_year or {}).items())))
-    cap = _lru_get(net._cache, ("cap",) + share_key, link_capacity_t, net, month, year,
-                   icebreaker_support, river_development, opens_year)
+    cap = _month_capacity(net, month, year, icebreaker_support, river_development, opens_year)
     if capacity_factor is not None:
         cap = cap * np.asarray(capacity_factor, dtype=float)
     base = net.link_cost_usd_per_t if cost_factor is None else (
@@ -124,39 +191,48 @@ def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
     tonnes = np.asarray(flows.tonnes, dtype=float)
     ceiling = (np.full(F, np.inf) if flows.max_cost_usd_per_t is None
                else np.array(flows.max_cost_usd_per_t, dtype=float))  # USD/t
-    volume = np.zeros(L)
+    g = _search_graph(net, _endpoints(net, flows))
+    plan = _flow_plan(g, flows)
+    # a month whose inputs all equal a recent month's has that month's result (in a run:
+    # September has August's capacities, and the same tonnes when no cargo waits)
+    memo_key = (tonnes.tobytes(), ceiling.tobytes(), cap.tobytes(), base.tobytes(),
+                increments, extra_rounds, alpha, beta, max_cost_ratio)
+    memo = plan.months
+    if memo_key in memo:
+        memo.move_to_end(memo_key)
+        a, dicts = memo[memo_key]
+        return replace(a, month=month, year=year, **{k: dict(v) for k, v in dicts.items()})
+    origins, same, mask_of = plan.origins, plan.same, plan.mask_of
     no_path = np.zeros(F)
-    paths: list[tuple] = []  # (flow, links, transfers, t, links as a tuple, routes used)
-    dest_used = np.full(F, -1)
-    same = np.array([flows.origin[f] in flows.destinations[f] for f in range(F)], dtype=bool)
-    for f in np.flatnonzero(same & (tonnes > 0)):  # already there: delivered at no cost
-        paths.append((int(f), np.array([], dtype=int), 0.0, float(tonnes[f]), (), frozenset()))
-        dest_used[f] = flows.origin[f]
+    paths: list[tuple] = []  # (flow, path or None if already there, tonnes)
+    dest_used = [-1] * F  # node where (most of) each flow is delivered
+    for f in plan.already_there:  # delivered at no cost
+        if tonnes[f] > 0:
+            paths.append((f, None, float(tonnes[f])))
+            dest_used[f] = origins[f]
     # per-flow state as plain floats: the loop below touches them one flow at a time
     todo = np.where(same, 0.0, tonnes).tolist()
     pending = [0.0] * F
     ceil = ceiling.tolist()
-    allowed_of = flows.modes.astype(bool)
-    mask_of = [allowed_of[f].tobytes() for f in range(F)]
-    every = np.ones(len(MODES), dtype=bool).tobytes()
-    own_bits = [sum(1 << m for m in np.flatnonzero(allowed_of[f]).tolist()) for f in range(F)]
-    own_first = [False] * F  # its whole-network path broke its modes before
-    origins = [int(o) for o in flows.origin]
-    g = _search_graph(net, frozenset(origins) | {d for ds in flows.destinations for d in ds})
-    dest_states = [np.concatenate([g.node_states[d] for d in flows.destinations[f]])
-                   for f in range(F)]
-    dest_list = [d.tolist() for d in dest_states]
-    source_of = [g.source_state.get(o, -1) for o in origins]
-    path_cache = net._cache.setdefault("paths", {})
-    chain_arc = g.arc_chain >= 0
-    arc_chain = np.where(chain_arc, g.arc_chain, 0)
+    # its whole-network path broke its modes before (a flow allowed every mode has no other)
+    own_first = [mask_of[f] == _EVERY for f in range(F)]
+    # Every link of a chain carries the same volume (cargo cannot leave a chain half-way), so
+    # volumes are kept per chain (an array of doubles: updated one chain at a time, read
+    # whole without a copy); links are visited in chain order (g.chain_links) for the
+    # weights. A chain's spare capacity is that of its link with the least capacity: spare
+    # falls by the same amounts on all its links, and rounding keeps their order.
+    n_chains = len(g.chain_start)
+    chain_volume = array("d", bytes(8 * n_chains))
+    cap_c = cap[g.chain_links]  # capacity and cost of the links in chain order
+    base_c = base[g.chain_links]
+    cap_open = cap_c > 0
+    least_cap = np.minimum.reduceat(cap_c, g.chain_start) if n_chains else cap_c
     # a flow whose least cost passed its ceiling, or that lost its last open path, is blocked
     # for the rest of the month: link costs only rise as volumes grow and full links drop out,
     # so its least cost only rises (exact: the rounds it skips would not move it)
     blocked = [False] * F
     part = [t / increments for t in todo]
     added = 0
-    inf = np.inf
     for rnd in range(increments + extra_rounds):
         if rnd < increments:
             for f in range(F):
@@ -172,49 +248,24 @@ def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
                         pending[f] += part[f]
                 break
             continue
-        ratio = np.divide(volume, cap, out=np.zeros(L), where=cap > 0)
-        spare = cap - volume
-        usable = spare > FULL_TOL_T  # open and not full
-        link_w = np.where(usable, base * (1.0 + alpha * ratio ** beta), np.inf)
-        chain_w = np.add.reduceat(link_w[g.chain_links], g.chain_start)
-        weight = g.arc_fixed_usd_per_t + np.where(chain_arc, chain_w[arc_chain], 0.0)
+        by_chain = np.frombuffer(chain_volume)
+        volume_c = by_chain[g.position_chain]
+        ratio = np.divide(volume_c, cap_c, out=np.zeros(L), where=cap_open)
+        spare_c = cap_c - volume_c
+        usable = spare_c > FULL_TOL_T  # open and not full
+        link_w = np.where(usable, base_c * (1.0 + alpha * ratio ** beta), np.inf)
+        chain_w = np.add.reduceat(link_w, g.chain_start)
+        spare = (least_cap - by_chain).tolist()  # per chain
+        weight = g.arc_fixed_usd_per_t + np.where(g.chain_arc, chain_w[g.arc_chain_or_0], 0.0)
         moved = 0.0
         # one search on the whole network; a flow whose path there uses a mode it may not use
         # is searched again on its own modes (a path allowed to it is optimal for it), and
-        # directly on its own modes in later rounds
-        solved: dict[bytes, tuple] = {}
-        rows: dict[tuple[bytes, int], tuple] = {}  # (mask, origin) -> (dist row, pred, key)
+        # directly on its own modes in later rounds. The round's searches all see the weights
+        # of its start, so they are made up front, one per mode mask, from the origins that
+        # need them.
+        choices = _round_choices(net, g, plan, weight, active, own_first, rnd == 0)
         for f in active:
-            o = origins[f]
-            own = mask_of[f]
-            found = None
-            for mask in ((own,) if own == every or own_first[f] else (every, own)):
-                row = rows.get((mask, o))
-                if row is None:
-                    if mask not in solved:
-                        group = [origins[h] for h in active if mask == every or mask_of[h] == mask]
-                        w = weight if mask == every else np.where(
-                            allowed_of[f][g.arc_mode], weight, np.inf)
-                        solved[mask] = _solve(net, g, w, group, rnd == 0)
-                    dist, pred, src_of = solved[mask]
-                    k = src_of[o]
-                    # a digest of the tree row names its paths
-                    row = rows[(mask, o)] = (
-                        dist[k], pred[k], blake2b(pred[k].tobytes(), digest_size=16).digest())
-                dist_row, pred_row, row_key = row
-                ds = dest_list[f]
-                if len(ds) > 1:
-                    vals = dist_row[dest_states[f]].tolist()
-                    best = min(range(len(vals)), key=vals.__getitem__)
-                    cost = vals[best]
-                else:
-                    best, cost = 0, float(dist_row[ds[0]])
-                if cost == inf:
-                    break
-                found = _path(net, g, pred_row, row_key, source_of[f], ds[best], path_cache)
-                if mask == own or not found[2] & ~own_bits[f]:
-                    break
-                found, own_first[f] = None, True
+            cost, best, found = choices[f]
             if found is None:
                 if rnd == 0:  # nothing open leads there this month: all of it waits
                     no_path[f], todo[f], pending[f], part[f] = todo[f], 0.0, 0.0, 0.0
@@ -225,20 +276,116 @@ def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
             if cost > ceil[f]:
                 blocked[f] = True
                 continue  # dearer than the cargo bears: it waits
-            links, transfers, _, key, routes = found
-            amount = min(pending[f], float(spare[links].min()))
-            volume[links] += amount
-            spare[links] -= amount
+            chains = found.chains
+            amount = min(pending[f], min([spare[c] for c in chains]))
+            for c in chains:
+                chain_volume[c] += amount
+                spare[c] -= amount
             pending[f] -= amount
             moved += amount
-            paths.append((f, links, transfers, amount, key, routes))
+            paths.append((f, found, amount))
             if dest_used[f] < 0:
-                dest_used[f] = g.state_node[ds[best]]
+                dest_used[f] = plan.dest_nodes[f][best]
         if rnd >= increments - 1 and moved <= FULL_TOL_T:
             break  # every part is out and nothing more fits
-    pending = np.array(pending)
-    return _summarise(net, flows, month, year, cap, volume, base, alpha, beta, paths, no_path,
-                      pending, dest_used)
+    volume = np.frombuffer(chain_volume)[g.link_chain]
+    a = _summarise(net, flows, month, year, cap, volume, base, alpha, beta, paths, no_path,
+                   np.array(pending), np.array(dest_used))
+    # remembered: its arrays are shared with the months that reuse it, so nobody may change
+    # them; its dicts are copied
+    for name in _ARRAY_FIELDS:
+        getattr(a, name).setflags(write=False)
+    memo[memo_key] = (a, {name: dict(getattr(a, name)) for name in _DICT_FIELDS})
+    if len(memo) > _MONTHS_REMEMBERED:
+        memo.popitem(last=False)
+    return a
+
+
+_MONTHS_REMEMBERED = 24
+_CHOICES_REMEMBERED = 512
+_EVERY = np.ones(len(MODES), dtype=bool).tobytes()  # the mode mask of every mode
+_ARRAY_FIELDS = [f.name for f in fields(Assignment) if "np.ndarray" in str(f.type)]
+_DICT_FIELDS = [f.name for f in fields(Assignment) if str(f.type).startswith("dict")]
+
+
+def _endpoints(net: FreightNetwork, flows: Flows) -> frozenset[int]:
+    """The nodes the flows start and end at (name the search graph), per origins and
+    destinations."""
+    cache = net._cache.setdefault("endpoints", {})
+    key = (np.asarray(flows.origin).tobytes(), flows.destinations)
+    nodes = cache.get(key)
+    if nodes is None:
+        if len(cache) > 16:
+            cache.clear()
+        nodes = cache[key] = frozenset(int(o) for o in flows.origin) | {
+            d for ds in flows.destinations for d in ds}
+    return nodes
+
+
+def _round_choices(net, g, plan: _FlowPlan, weight, active, own_first, cacheable):
+    """Each active flow's least-cost path this round: ``(cost, best destination, path)``, path
+    None if none is open. Searched on the whole network first (unless the flow's path there
+    broke its modes before), then on its own modes if that path breaks them (``own_first``
+    is set).
+
+    The choices depend only on the arc weights, which flows move and which search each
+    flow starts on: they are remembered per those. Rounds of different months often meet
+    the same weights (a link's weight depends on its capacity only once it carries cargo).
+    ``cacheable``: the first round, whose free-flow trees are kept across months too."""
+    key = (weight.tobytes(), tuple(active), tuple(own_first))
+    hit = plan.choices.get(key)
+    if hit is not None:
+        out, broke = hit
+        for f in broke:
+            own_first[f] = True
+        return out
+    mask_of, own_bits = plan.mask_of, plan.own_bits
+    groups: dict[bytes, list[int]] = {}  # mask -> the flows searched on it
+    for f in active:
+        groups.setdefault(mask_of[f] if own_first[f] else _EVERY, []).append(f)
+    out = {}
+    again = []  # flows whose whole-network paths broke their modes
+    for mask, group in groups.items():
+        for f, choice in zip(group, _search_paths(net, g, plan, weight, mask, group, cacheable),
+                             strict=True):
+            out[f] = choice
+            path = choice[2]
+            if mask != mask_of[f] and path is not None and path.mode_bits & ~own_bits[f]:
+                again.append(f)
+    if again:  # search those on their own modes
+        groups = {}
+        for f in again:
+            own_first[f] = True
+            groups.setdefault(mask_of[f], []).append(f)
+        for mask, group in groups.items():
+            out.update(zip(group, _search_paths(net, g, plan, weight, mask, group, cacheable),
+                           strict=True))
+    if len(plan.choices) > _CHOICES_REMEMBERED:
+        plan.choices.clear()
+    plan.choices[key] = (out, again)
+    return out
+
+
+def _search_paths(net, g, plan: _FlowPlan, weight, mask, group, cacheable) -> list[tuple]:
+    """``(cost, best destination, path)`` of each flow of ``group`` on the arcs of ``mask``
+    (one search from their origins)."""
+    w = weight if mask == _EVERY else np.where(plan.arc_allowed[mask], weight, np.inf)
+    origins = plan.origins
+    dist, pred, row_of = _solve(net, g, w, [origins[f] for f in group], cacheable)
+    path_cache = net._cache.setdefault("paths", {}).setdefault(g.endpoints, {})  # traced paths
+    out = []
+    for f in group:
+        k = row_of[origins[f]]
+        ds = plan.dest_list[f]
+        if len(ds) > 1:  # the first cheapest destination
+            vals = dist[k, plan.dest_states[f]].tolist()
+            best = min(range(len(vals)), key=vals.__getitem__)
+            cost = vals[best]
+        else:
+            best, cost = 0, float(dist[k, ds[0]])
+        out.append((cost, best, None if cost == np.inf else
+                    _path(net, g, pred[k], plan.source_of[f], ds[best], path_cache)))
+    return out
 
 
 def _summarise(net, flows, month, year, cap, volume, base, alpha, beta, paths, no_path,
@@ -248,20 +395,29 @@ def _summarise(net, flows, month, year, cap, volume, base, alpha, beta, paths, n
     link_cost = base * (1.0 + alpha * ratio ** beta)
     n_paths = len(paths)
     p_flow = np.array([p[0] for p in paths], dtype=int)
-    p_t = np.array([p[3] for p in paths], dtype=float)
-    sizes = np.array([len(p[1]) for p in paths], dtype=int)
-    links = np.concatenate([p[1] for p in paths]) if n_paths else np.array([], dtype=int)
+    p_t = np.array([p[2] for p in paths], dtype=float)
+    moving = [p[1] for p in paths if p[1] is not None]
+    sizes = np.array([0 if p[1] is None else len(p[1].links) for p in paths], dtype=int)
+    links = np.concatenate([p.links for p in moving]) if moving else np.array([], dtype=int)
     on = np.repeat(np.arange(n_paths), sizes)  # the path of each entry of links
     p_cost = (np.bincount(on, weights=link_cost[links], minlength=n_paths)
-              + np.array([p[2] for p in paths], dtype=float))
+              + np.array([0.0 if p[1] is None else p[1].transfer_usd_per_t for p in paths]))
     delivered = np.bincount(p_flow, weights=p_t, minlength=F)
     cost_usd = np.bincount(p_flow, weights=p_t * p_cost, minlength=F)
-    pr = np.unique(on * R + net.link_route[links])  # (path, route) pairs
-    route_t = np.bincount(pr % R, weights=p_t[pr // R], minlength=R)
-    pm = np.unique(on * len(MODES) + net.link_mode[links])
-    mode_t = np.bincount(pm % len(MODES), weights=p_t[pm // len(MODES)], minlength=len(MODES))
+    # tonnes by route and by mode, each path counted once per route (mode) it uses, summed
+    # in path order
+    route_t = [0.0] * R
+    mode_t = [0.0] * len(MODES)
     merged: list[dict[tuple[int, ...], list]] = [{} for _ in range(F)]  # same path: one entry
-    for f, _, _, t, key, routes in paths:
+    for f, path, t in paths:
+        if path is None:
+            key, routes = (), frozenset()
+        else:
+            key, routes = path.key, path.routes
+            for r in sorted(routes):
+                route_t[r] += t
+            for m in path.link_modes:
+                mode_t[m] += t
         entry = merged[f].setdefault(key, [0.0, routes])
         entry[0] += t
     flow_paths = [[(key, e[0]) for key, e in m.items()] for m in merged]
@@ -275,14 +431,13 @@ def _summarise(net, flows, month, year, cap, volume, base, alpha, beta, paths, n
     return Assignment(
         month=month, year=year, route_ids=net.route_ids, link_open=cap > 0,
         link_capacity_t=cap, link_volume_t=volume, link_utilisation=ratio,
-        link_cost_usd_per_t=link_cost, flow_tonnes=np.asarray(flows.tonnes, dtype=float),
+        link_cost_usd_per_t=link_cost, flow_tonnes=np.array(flows.tonnes, dtype=float),
         flow_delivered_t=delivered, flow_waiting_t=waiting, flow_waiting_no_path_t=no_path,
         flow_cost_usd_per_t=np.divide(cost_usd, delivered, out=np.full(F, np.nan),
                                       where=delivered > 0),
         flow_paths=tuple(tuple(x) for x in flow_paths), flow_destination=dest_used,
         total_cost_usd=float(cost_usd.sum()),
-        tkm_by_mode={m: float(tkm[k]) for k, m in enumerate(MODES)},
-        tonnes_by_mode={m: float(mode_t[k]) for k, m in enumerate(MODES)},
-        route_tonnes_t=route_t, waiting_t_by_origin=by_origin,
+        tkm_by_mode={m: float(mode_t_k) for m, mode_t_k in zip(MODES, tkm.tolist(), strict=True)},
+        tonnes_by_mode={m: mode_t[k] for k, m in enumerate(MODES)},
+        route_tonnes_t=np.array(route_t), waiting_t_by_origin=by_origin,
         path_routes=tuple(tuple(x) for x in path_routes))
-

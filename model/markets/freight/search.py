@@ -4,7 +4,7 @@ the paths traced in them, with the caches that let a month reuse earlier months'
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -34,6 +34,12 @@ class _SearchGraph:
     chain_start: np.ndarray  # (C,) where each chain's links start in chain_links
     chain_link_list: tuple[np.ndarray, ...]  # (C,) each chain's links
     graph: csr_matrix  # reused: only its weights change between searches
+    endpoints: frozenset[int]  # the flow endpoints it was built for (names it in caches)
+    position_chain: np.ndarray  # the chain of each entry of chain_links
+    link_chain: np.ndarray  # (L,) the chain each link belongs to
+    chain_arc: np.ndarray  # arcs that are chains
+    arc_chain_or_0: np.ndarray  # arc_chain with 0 for the other arcs (a gather index)
+    plans: dict = field(default_factory=dict, compare=False, repr=False)  # see assignment
 
 
 def _search_graph(net: FreightNetwork, endpoints: frozenset[int]) -> _SearchGraph:
@@ -111,18 +117,25 @@ def _search_graph(net: FreightNetwork, endpoints: frozenset[int]) -> _SearchGrap
     order = np.argsort(key, kind="stable")
     links = [np.asarray(c[2], dtype=int) for c in chains]
     indptr = np.searchsorted(u[order], np.arange(n_all + 1))
+    position_chain = np.repeat(np.arange(len(links)), [len(x) for x in links]).astype(int)
+    link_chain = np.full(net.n_links, -1)
+    if links:
+        link_chain[np.concatenate(links)] = position_chain
+    arc_chain = chain[order].astype(int)
     g = _SearchGraph(
         state_node=np.concatenate([node_s, [chains[c][0] for c in extra], kept]).astype(int),
         node_states={int(n): state[n][state[n] >= 0] for n in kept},
         source_state={int(n): int(source[i]) for i, n in enumerate(kept) if src_node[i]},
         arc_to=v[order].astype(int), arc_key=key[order], csr_indptr=indptr,
-        arc_chain=chain[order].astype(int), arc_mode=mode[order].astype(int),
+        arc_chain=arc_chain, arc_mode=mode[order].astype(int),
         arc_fixed_usd_per_t=fixed[order].astype(float),
         chain_links=np.concatenate(links) if links else np.array([], dtype=int),
         chain_start=np.cumsum([0] + [len(x) for x in links[:-1]]).astype(int),
         chain_link_list=tuple(links),
         graph=csr_matrix((np.zeros(len(order)), v[order].astype(np.int32),
-                          indptr.astype(np.int32)), shape=(n_all, n_all)))
+                          indptr.astype(np.int32)), shape=(n_all, n_all)),
+        endpoints=endpoints, position_chain=position_chain, link_chain=link_chain,
+        chain_arc=arc_chain >= 0, arc_chain_or_0=np.where(arc_chain >= 0, arc_chain, 0))
     if len(cache) > 16:
         cache.clear()
     cache[endpoints] = g
@@ -151,46 +164,63 @@ def _trees(g: _SearchGraph, weight: np.ndarray, sources: np.ndarray):
     return dijkstra(g.graph, directed=True, indices=sources, return_predecessors=True)
 
 
-def _path(net: FreightNetwork, g: _SearchGraph, pred_row: np.ndarray, row_key: bytes, src: int,
-          dst: int, paths: dict | None = None) -> tuple:
-    """The tree path from ``src`` to ``dst``: (links, transfer cost USD/t, modes bitmask, the
-    links as a tuple, the routes it uses).
+def _path(net: FreightNetwork, g: _SearchGraph, pred_row: np.ndarray, src: int, dst: int,
+          paths: dict) -> _Path:
+    """The tree path from ``src`` to ``dst`` in a row of predecessors.
 
-    Remembered per (tree row, destination state): a tree that did not change between rounds
-    or months gives its paths without tracing them again."""
-    if paths is None:
-        paths = net._cache.setdefault("paths", {})
-    key = (id(g), row_key, dst)
+    Remembered per sequence of states (``paths``, one dict per search graph): tracing the
+    states is cheap, turning them into links, routes and modes is not, and a month's rounds
+    and later months mostly find the paths found before."""
+    states = [dst]
+    while dst != src:
+        dst = int(pred_row[dst])
+        states.append(dst)
+    key = tuple(states)
     hit = paths.get(key)
     if hit is not None:
         return hit
-    states = [dst]
-    while states[-1] != src:
-        states.append(int(pred_row[states[-1]]))
     st = np.asarray(states[::-1])
     arcs = np.searchsorted(g.arc_key, st[:-1] * len(g.state_node) + st[1:])
     chains = g.arc_chain[arcs]
-    links = [g.chain_link_list[c] for c in chains[chains >= 0].tolist()]
-    used = int(np.bitwise_or.reduce(1 << g.arc_mode[arcs]))
+    chains = chains[chains >= 0].tolist()
+    links = [g.chain_link_list[c] for c in chains]
     arr = np.concatenate(links) if links else np.array([], dtype=int)
     arr.setflags(write=False)  # shared between calls
-    hit = (arr, float(g.arc_fixed_usd_per_t[arcs].sum()), used, tuple(arr.tolist()),
-           frozenset(np.unique(net.link_route[arr]).tolist()))
+    hit = _Path(links=arr, chains=chains,
+                transfer_usd_per_t=float(g.arc_fixed_usd_per_t[arcs].sum()),
+                mode_bits=int(np.bitwise_or.reduce(1 << g.arc_mode[arcs])),
+                key=tuple(arr.tolist()), routes=frozenset(np.unique(net.link_route[arr]).tolist()),
+                link_modes=tuple(np.unique(net.link_mode[arr]).tolist()))
     if len(paths) > _PATH_CACHE_SIZE:
         paths.clear()
     paths[key] = hit
     return hit
 
 
+@dataclass(frozen=True, slots=True)
+class _Path:
+    """A traced path: its links in travel order and what the assignment reads of them."""
+
+    links: np.ndarray
+    chains: list[int]  # the chains it runs along, in order (each link lies on one)
+    transfer_usd_per_t: float
+    mode_bits: int  # modes of its arcs, as bits (1 << mode): checked against a flow's modes
+    key: tuple[int, ...]  # the links as a tuple: names the path in ``Assignment.flow_paths``
+    routes: frozenset[int]  # routes its links belong to
+    link_modes: tuple[int, ...]  # modes of its links, ascending
+
+
 def _solve(net: FreightNetwork, g: _SearchGraph, weight: np.ndarray, origins: list[int],
            cacheable: bool):
-    """Trees from the origins' source states: distances, predecessors, row of each origin."""
+    """Trees from the origins' source states: distances, predecessors, row of each origin.
+
+    Each origin's tree is computed on its own (scipy restarts the search per source), so
+    which other origins share the call does not change it."""
     origins = sorted(set(origins))
     src = np.array([g.source_state[o] for o in origins], dtype=int)
     if cacheable:  # free-flow trees: the same every month with the same open links
-        dist, pred = _lru_get(net._cache, ("trees", id(g), weight.tobytes(), src.tobytes()),
+        dist, pred = _lru_get(net._cache, ("trees", g.endpoints, weight.tobytes(), src.tobytes()),
                               _trees, g, weight, src)
     else:
         dist, pred = _trees(g, weight, src)
     return dist, pred, {o: k for k, o in enumerate(origins)}
-
