@@ -174,7 +174,7 @@ class Atlas:
         """Great-circle distance (km) from a point to the western or eastern frontier line."""
         if side not in ("west", "east"):
             raise ValueError(f"side must be 'west' or 'east', got {side!r}")
-        return float(self._frontier(side).distance_km(lat, lon))
+        return self._frontier(side).distance_km_at(lat, lon)
 
     # --- helpers --------------------------------------------------------------------------
     def _subject_index_at(self, lat: float, lon: float) -> int:

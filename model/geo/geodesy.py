@@ -49,6 +49,18 @@ class NearestPoint:
 
     def __init__(self, lat_deg: np.ndarray, lon_deg: np.ndarray):
         self._tree = cKDTree(unit_vectors(np.asarray(lat_deg), np.asarray(lon_deg)))
+        self._at: dict[tuple[float, float], float] = {}  # one point's distance, remembered
+
+    def distance_km_at(self, lat: float, lon: float) -> float:
+        """``distance_km`` of one point, remembered: sites do not move, and each model of a
+        sweep asks again for the same ones."""
+        key = (lat, lon)
+        km = self._at.get(key)
+        if km is None:
+            if len(self._at) > 100_000:
+                self._at.clear()
+            km = self._at[key] = float(self.distance_km(lat, lon))
+        return km
 
     def distance_km(self, lat_deg, lon_deg) -> np.ndarray:
         chord, _ = self._tree.query(unit_vectors(np.asarray(lat_deg), np.asarray(lon_deg)))
