@@ -470,3 +470,13 @@ def test_a_winter_month_with_more_stock_behind_frozen_routes_reuses_the_last_one
     assert march.link_volume_t is not january.link_volume_t
     _same_assignment(march, fr.assign(fr.network_from_scenario(BASE), bigger, 3, 2025,
                                       max_cost_ratio=1.5))
+
+
+def test_networks_of_the_same_tables_share_their_build_but_not_their_caches():
+    """A model after another (a sweep) reuses the built network; each run's caches are its own,
+    and the shared arrays cannot be changed by one run under another."""
+    a, b = fr.network_from_scenario(BASE), fr.network_from_scenario(BASE)
+    assert a.link_cost_usd_per_t is b.link_cost_usd_per_t
+    assert a._cache is not b._cache
+    with pytest.raises(ValueError):
+        a.link_capacity_t_per_month[0] = 0.0
