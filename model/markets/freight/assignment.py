@@ -119,6 +119,8 @@ class _FlowPlan:
     source_of: list[int]  # each flow's source state, -1 if its origin has none
     months: OrderedDict = field(default_factory=OrderedDict)  # inputs -> result (see assign)
     choices: dict = field(default_factory=dict)  # rounds' choices (_round_choices)
+    # capacities -> (flows whose reach is known, those with no open path): see assign
+    reach: dict = field(default_factory=dict)
 
 
 def _flow_plan(g: _SearchGraph, flows: Flows) -> _FlowPlan:
@@ -193,15 +195,22 @@ def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
                else np.array(flows.max_cost_usd_per_t, dtype=float))  # USD/t
     g = _search_graph(net, _endpoints(net, flows))
     plan = _flow_plan(g, flows)
-    # a month whose inputs all equal a recent month's has that month's result (in a run:
-    # September has August's capacities, and the same tonnes when no cargo waits)
-    memo_key = (tonnes.tobytes(), ceiling.tobytes(), cap.tobytes(), base.tobytes(),
-                increments, extra_rounds, alpha, beta, max_cost_ratio)
+    # A month whose inputs equal a recent month's has that month's result. Cargo with no open
+    # path only waits: it touches neither the links nor the other flows. So the months of a
+    # season share a result whatever stock piles up behind a frozen route (in a run: the
+    # winter months of a year, and September after August): the inputs are named by the
+    # tonnes of the flows that can move, once it is known (from an earlier month with these
+    # capacities) which cannot; their waiting is then filled in from this month's tonnes.
+    cap_key = cap.tobytes()
+    known, pathless = plan.reach.get(cap_key) or (np.zeros(F, bool), np.zeros(F, bool))
+    reach_known = not np.any((tonnes > 0) & ~known & ~plan.same)
     memo = plan.months
-    if memo_key in memo:
-        memo.move_to_end(memo_key)
-        a, dicts = memo[memo_key]
-        return replace(a, month=month, year=year, **{k: dict(v) for k, v in dicts.items()})
+    if reach_known:
+        memo_key = (np.where(pathless, 0.0, tonnes).tobytes(), ceiling.tobytes(), cap_key,
+                    base.tobytes(), increments, extra_rounds, alpha, beta, max_cost_ratio)
+        if memo_key in memo:
+            memo.move_to_end(memo_key)
+            return _reuse(memo[memo_key], month, year, tonnes, pathless, plan.origins)
     origins, same, mask_of = plan.origins, plan.same, plan.mask_of
     no_path = np.zeros(F)
     paths: list[tuple] = []  # (flow, path or None if already there, tonnes)
@@ -295,6 +304,14 @@ def assign(net: FreightNetwork, flows: Flows, month: int, year: int, *,
     # them; its dicts are copied
     for name in _ARRAY_FIELDS:
         getattr(a, name).setflags(write=False)
+    if not reach_known:  # this month's searches told which moving flows have an open path
+        moving = (tonnes > 0) & ~plan.same
+        known, pathless = known | moving, pathless | (moving & (no_path > 0))
+        plan.reach[cap_key] = (known, pathless)
+        if len(plan.reach) > _MONTHS_REMEMBERED:
+            plan.reach.pop(next(iter(plan.reach)))
+        memo_key = (np.where(pathless, 0.0, tonnes).tobytes(), ceiling.tobytes(), cap_key,
+                    base.tobytes(), increments, extra_rounds, alpha, beta, max_cost_ratio)
     memo[memo_key] = (a, {name: dict(getattr(a, name)) for name in _DICT_FIELDS})
     if len(memo) > _MONTHS_REMEMBERED:
         memo.popitem(last=False)
@@ -306,6 +323,33 @@ _CHOICES_REMEMBERED = 512
 _EVERY = np.ones(len(MODES), dtype=bool).tobytes()  # the mode mask of every mode
 _ARRAY_FIELDS = [f.name for f in fields(Assignment) if "np.ndarray" in str(f.type)]
 _DICT_FIELDS = [f.name for f in fields(Assignment) if str(f.type).startswith("dict")]
+
+
+def _reuse(remembered, month: int, year: int, tonnes: np.ndarray, pathless: np.ndarray,
+           origins: list[int]) -> Assignment:
+    """A remembered month's result for this month: the same moves; the flows with no open
+    path wait with this month's tonnes (all of it, as ``assign`` would have them)."""
+    a, dicts = remembered
+    fresh = {k: dict(v) for k, v in dicts.items()}
+    if not pathless.any():
+        return replace(a, month=month, year=year, **fresh)
+    flow_tonnes = tonnes.copy()
+    waiting = np.where(pathless, tonnes, a.flow_waiting_t)
+    no_path = np.where(pathless, tonnes, a.flow_waiting_no_path_t)
+    for arr in (flow_tonnes, waiting, no_path):
+        arr.setflags(write=False)
+    fresh["waiting_t_by_origin"] = _waiting_by_origin(origins, waiting)
+    return replace(a, month=month, year=year, flow_tonnes=flow_tonnes, flow_waiting_t=waiting,
+                   flow_waiting_no_path_t=no_path, **fresh)
+
+
+def _waiting_by_origin(origins: list[int], waiting: np.ndarray) -> dict[int, float]:
+    """Tonnes waiting at each origin node (flows in order)."""
+    by_origin: dict[int, float] = {}
+    for f in np.flatnonzero(waiting > 0).tolist():
+        o = origins[f]
+        by_origin[o] = by_origin.get(o, 0.0) + float(waiting[f])
+    return by_origin
 
 
 def _endpoints(net: FreightNetwork, flows: Flows) -> frozenset[int]:
@@ -423,10 +467,7 @@ def _summarise(net, flows, month, year, cap, volume, base, alpha, beta, paths, n
     flow_paths = [[(key, e[0]) for key, e in m.items()] for m in merged]
     path_routes = [[e[1] for e in m.values()] for m in merged]
     waiting = no_path + waiting_capacity
-    by_origin: dict[int, float] = {}
-    for f in np.flatnonzero(waiting > 0):
-        o = int(flows.origin[f])
-        by_origin[o] = by_origin.get(o, 0.0) + float(waiting[f])
+    by_origin = _waiting_by_origin([int(o) for o in flows.origin], waiting)
     tkm = np.bincount(net.link_mode, weights=volume * net.link_length_km, minlength=len(MODES))
     return Assignment(
         month=month, year=year, route_ids=net.route_ids, link_open=cap > 0,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -49,7 +50,24 @@ def network_from_scenario(scenario: Scenario, snap_km: float = 30.0,
             cost_usd_per_tkm=r.cost_usd_per_tkm, length_km=r.length_km, opens_year=r.opens_year,
             planned=r.status == "planned"))
     ports = [PortSpec(p.id, p.kind, p.lat, p.lon) for p in scenario.ports]
-    return build_network(routes, ports, modes, snap_km=snap_km, port_attach_km=port_attach_km)
+    # built once per process for the same tables (a sweep builds one model after another);
+    # each caller gets its own caches (``_cache``), so no run reads another's results
+    key = (tuple(routes), tuple(ports), tuple(sorted(modes.items())), snap_km, port_attach_km)
+    net = _BUILT.get(key)
+    if net is None:
+        net = build_network(routes, ports, modes, snap_km=snap_km, port_attach_km=port_attach_km)
+        for f in fields(net):
+            value = getattr(net, f.name)
+            if isinstance(value, np.ndarray):
+                value.setflags(write=False)  # shared by every network built from these tables
+        if len(_BUILT) >= _NETWORKS_KEPT:
+            _BUILT.pop(next(iter(_BUILT)))
+        _BUILT[key] = net
+    return replace(net, _cache={}, port_node=dict(net.port_node))
+
+
+_NETWORKS_KEPT = 8
+_BUILT: dict[tuple, FreightNetwork] = {}
 
 
 def _place_node(net: FreightNetwork, name: str | list[str], lat: float | None, lon: float | None,

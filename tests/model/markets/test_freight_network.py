@@ -435,3 +435,48 @@ def test_months_served_from_the_caches_equal_months_computed_cold():
                      "flow_cost_usd_per_t"):
             assert np.array_equal(getattr(hot, name), getattr(cold, name), equal_nan=True)
     assert warm._cache["lru"] and warm._cache["paths"]  # the caches were used
+
+
+def _same_assignment(a, b):
+    from dataclasses import fields
+    for f in fields(a):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if isinstance(x, np.ndarray):
+            assert np.array_equal(x, y, equal_nan=True), f.name
+        else:
+            assert x == y, f.name
+
+
+def test_a_winter_month_with_more_stock_behind_frozen_routes_reuses_the_last_ones_moves():
+    """Cargo with no open path only waits, so a month that differs from an earlier one only in
+    that stock is served from the earlier one's moves: identical, field by field, to a month
+    computed cold, with this month's stock waiting."""
+    flows = fr.background_flows(NET, BASE.background_freight, 2025)
+    warm = fr.network_from_scenario(BASE)
+    january = fr.assign(warm, flows, 1, 2025, max_cost_ratio=1.5)
+    frozen = january.flow_waiting_no_path_t > 0
+    assert frozen.any() and not frozen.all()
+    more = fr.Flows(origin=flows.origin, destinations=flows.destinations,
+                    tonnes=flows.tonnes + january.flow_waiting_no_path_t, modes=flows.modes)
+    february = fr.assign(warm, more, 2, 2025, max_cost_ratio=1.5)
+    assert february.link_volume_t is january.link_volume_t  # the moves were reused
+    cold = fr.assign(fr.network_from_scenario(BASE), more, 2, 2025, max_cost_ratio=1.5)
+    _same_assignment(february, cold)
+    assert np.array_equal(february.flow_waiting_no_path_t[frozen], more.tonnes[frozen])
+    # a flow that can move and carries more is not served from the earlier month
+    bigger = fr.Flows(origin=flows.origin, destinations=flows.destinations,
+                      tonnes=np.where(frozen, flows.tonnes, flows.tonnes * 1.5), modes=flows.modes)
+    march = fr.assign(warm, bigger, 3, 2025, max_cost_ratio=1.5)
+    assert march.link_volume_t is not january.link_volume_t
+    _same_assignment(march, fr.assign(fr.network_from_scenario(BASE), bigger, 3, 2025,
+                                      max_cost_ratio=1.5))
+
+
+def test_networks_of_the_same_tables_share_their_build_but_not_their_caches():
+    """A model after another (a sweep) reuses the built network; each run's caches are its own,
+    and the shared arrays cannot be changed by one run under another."""
+    a, b = fr.network_from_scenario(BASE), fr.network_from_scenario(BASE)
+    assert a.link_cost_usd_per_t is b.link_cost_usd_per_t
+    assert a._cache is not b._cache
+    with pytest.raises(ValueError):
+        a.link_capacity_t_per_month[0] = 0.0
