@@ -102,8 +102,25 @@ def _reserves_t_reo(m: SiberiaModel) -> float:
     return float(sum(d.reserves_t_reo for d in _fixed(m, "mines")))
 
 
+def _region_totals(m: SiberiaModel) -> tuple[float, float, float]:
+    """Sums of the regions' scenario data, which no run changes: Siberia's population and the
+    base-year GRP of all regions and of the Siberian ones (each in the regions' order). Kept
+    with the regions' list and made again with it."""
+    regions = _fixed(m, "regions")
+    kept = m._indicator_lists.get("region_totals")
+    if kept is None or kept[0] is not regions:
+        population = sum(r.population for r in regions if r.siberian)
+        grp = siberian_grp = 0
+        for r in regions:
+            grp += r.base_grp_usd_per_year
+            if r.siberian:
+                siberian_grp += r.base_grp_usd_per_year
+        kept = m._indicator_lists["region_totals"] = (regions, (population, grp, siberian_grp))
+    return kept[1]
+
+
 def _siberia_population(m: SiberiaModel) -> float:
-    return float(sum(r.population for r in _fixed(m, "regions") if r.siberian))
+    return float(_region_totals(m)[0])
 
 
 # --- power (model/power_system.py keeps the last cleared month) -----------------------------
@@ -174,20 +191,11 @@ def _export_revenue(m: SiberiaModel) -> float:
     return c.export_revenue_usd_per_year + c.exogenous_exports_usd_per_year
 
 
-def _base_grps(m: SiberiaModel) -> tuple[float, float]:
-    """The regions' base GRP on its growth path: (all regions, the Siberian ones)."""
+def _base_grp(m: SiberiaModel, siberian_only: bool) -> float:
+    """The regions' base GRP on its growth path (all regions, or the Siberian ones)."""
     years = m.chain.years_since_start()
     growth = (1 + m.params.gdp_growth_per_year) ** years
-    total = siberian = 0
-    for r in _fixed(m, "regions"):
-        total += r.base_grp_usd_per_year
-        if r.siberian:
-            siberian += r.base_grp_usd_per_year
-    return total * growth, siberian * growth
-
-
-def _base_grp(m: SiberiaModel, siberian_only: bool) -> float:
-    return _shared(m, "base_grps", _base_grps)[1 if siberian_only else 0]
+    return _region_totals(m)[2 if siberian_only else 1] * growth
 
 
 def _facility_values_added(m: SiberiaModel) -> tuple[float, float]:
@@ -280,8 +288,18 @@ def _siberia_processing_share(m: SiberiaModel) -> float:
     return _processing_share(m, lambda p: m.region_is_siberian(p.region))
 
 
+def _jobs(m: SiberiaModel) -> tuple[float, float]:
+    """Jobs in all regions and in the Siberian ones (each summed in the regions' order)."""
+    total = siberian = 0
+    for r in _fixed(m, "regions"):
+        total += r.jobs
+        if r.siberian:
+            siberian += r.jobs
+    return total, siberian
+
+
 def _siberia_jobs(m: SiberiaModel) -> float:
-    return sum(r.jobs for r in _fixed(m, "regions") if r.siberian)
+    return _shared(m, "jobs", _jobs)[1]
 
 
 def _support_per_import_avoided(m: SiberiaModel) -> float:
@@ -291,7 +309,7 @@ def _support_per_import_avoided(m: SiberiaModel) -> float:
 
 
 def _support_per_job(m: SiberiaModel) -> float:
-    jobs = sum(r.jobs for r in _fixed(m, "regions"))
+    jobs = _shared(m, "jobs", _jobs)[0]
     return m.chain.cumulative_public_support_usd / jobs if jobs > 0 else 0.0
 
 
@@ -332,7 +350,7 @@ def _critical_beyond_range(m: SiberiaModel) -> float:
 
 
 def _mine_output(m: SiberiaModel) -> float:
-    return float(m.chain.last.result.stage_output_t[0] * 12.0)
+    return float(m.chain.last.result.output_t[0].sum() * 12.0)  # stage_output_t[0]
 
 
 def _threats(fn: Callable[[SiberiaModel], float]) -> Callable[[SiberiaModel], float]:
