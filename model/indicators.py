@@ -15,8 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from agents.facility import FacilityState
 from model.freight_system import NSR_ROUTES
 
