@@ -5,7 +5,8 @@ reporters are the registry's indicators (``model/indicators.py``), which return 
 and families of them (one column per power node) that compute a whole ``{node: value}`` dict:
 collected naively, a family computes that dict once per column. This collector keeps Mesa's
 storage, columns and data frames (``get_model_vars_dataframe``, ``mesa.batch_run``) and only
-replaces the collection loop: each family computed once per step, no copies of floats.
+replaces the collection loop: each family computed once per step, no copies of floats, and
+what several indicators read (capacities, GRP terms, tier values) computed once per step.
 """
 
 from __future__ import annotations
@@ -55,9 +56,14 @@ class IndicatorCollector(mesa.DataCollector):
 
     def collect(self, model: SiberiaModel) -> None:
         self._collection_steps.append(model.time)
-        for column, compute in self._plain_columns:
-            column.append(compute(model))
-        for compute, columns in self._family_columns:
-            values = compute(model)
-            for column, key in columns:
-                column.append(values[key])
+        # the pass in which indicators share what several of them read (indicators._shared)
+        model._indicator_pass = {}
+        try:
+            for column, compute in self._plain_columns:
+                column.append(compute(model))
+            for compute, columns in self._family_columns:
+                values = compute(model)
+                for column, key in columns:
+                    column.append(values[key])
+        finally:
+            model._indicator_pass = None

@@ -15,8 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from agents.facility import FacilityState
 from model.freight_system import NSR_ROUTES
 
@@ -54,13 +52,40 @@ def _fixed(m: SiberiaModel, name: str) -> list:
     return agents
 
 
+_MISSING = object()
+
+
+def _shared(m: SiberiaModel, key: str, compute: Callable[[SiberiaModel], object]):
+    """``compute(m)``, a value several indicators read, computed once per collection: the
+    collector (``model/collector.py``) opens a pass on the model while it collects a month;
+    outside one (the app, tests) it is computed at each call."""
+    shared = m.__dict__.get("_indicator_pass")
+    if shared is None:
+        return compute(m)
+    value = shared.get(key, _MISSING)
+    if value is _MISSING:
+        value = shared[key] = compute(m)
+    return value
+
+
+def _operating_mw_by_fuel(m: SiberiaModel) -> tuple[dict[str, float], dict[str, float]]:
+    """Operating capacity by fuel of the stations and of the planned hydro, each summed in its
+    list's order (the terms of ``SiberiaModel.capacity_mw``'s two sums)."""
+    operating = FacilityState.OPERATING
+    sums = []
+    for name in ("power_stations", "planned_hydro"):
+        by_fuel: dict[str, float] = {}
+        for p in _fixed(m, name):
+            if p.state is operating:
+                by_fuel[p.fuel] = by_fuel.get(p.fuel, 0) + p.capacity_mw
+        sums.append(by_fuel)
+    return sums[0], sums[1]
+
+
 def _capacity_mw(m: SiberiaModel, fuel: str) -> float:
     """``SiberiaModel.capacity_mw`` (the same sums in the same order) over the fixed lists."""
-    operating = FacilityState.OPERATING
-    return float(sum(p.capacity_mw for p in _fixed(m, "power_stations")
-                     if p.fuel == fuel and p.state is operating)
-                 + sum(p.capacity_mw for p in _fixed(m, "planned_hydro")
-                       if p.fuel == fuel and p.state is operating))
+    stations, planned = _shared(m, "operating_mw_by_fuel", _operating_mw_by_fuel)
+    return float(stations.get(fuel, 0) + planned.get(fuel, 0))
 
 
 def _hydro_capacity_mw(m: SiberiaModel) -> float:
@@ -75,8 +100,25 @@ def _reserves_t_reo(m: SiberiaModel) -> float:
     return float(sum(d.reserves_t_reo for d in _fixed(m, "mines")))
 
 
+def _region_totals(m: SiberiaModel) -> tuple[float, float, float]:
+    """Sums of the regions' scenario data, which no run changes: Siberia's population and the
+    base-year GRP of all regions and of the Siberian ones (each in the regions' order). Kept
+    with the regions' list and made again with it."""
+    regions = _fixed(m, "regions")
+    kept = m._indicator_lists.get("region_totals")
+    if kept is None or kept[0] is not regions:
+        population = sum(r.population for r in regions if r.siberian)
+        grp = siberian_grp = 0
+        for r in regions:
+            grp += r.base_grp_usd_per_year
+            if r.siberian:
+                siberian_grp += r.base_grp_usd_per_year
+        kept = m._indicator_lists["region_totals"] = (regions, (population, grp, siberian_grp))
+    return kept[1]
+
+
 def _siberia_population(m: SiberiaModel) -> float:
-    return float(sum(r.population for r in _fixed(m, "regions") if r.siberian))
+    return float(_region_totals(m)[0])
 
 
 # --- power (model/power_system.py keeps the last cleared month) -----------------------------
@@ -116,10 +158,11 @@ def _spill_mwh(m: SiberiaModel) -> float:
 
 
 def _congested_links(m: SiberiaModel) -> float:
-    r = m.power.last.result
-    cap = np.abs(r.flow_mw).max(axis=1) if len(r.flow_mw) else np.zeros(0)
-    limits = m.power.last_link_capacity
-    return float(((limits > 0) & (cap >= limits - 1e-6)).sum())
+    # a handful of links: plain floats cost less than NumPy's calls (same comparisons)
+    flows = m.power.last.result.flow_mw.tolist()  # (L, B)
+    limits = m.power.last_link_capacity.tolist()
+    return float(sum(1 for limit, blocks in zip(limits, flows, strict=True)
+                     if limit > 0 and max(abs(mw) for mw in blocks) >= limit - 1e-6))
 
 
 def _emissions(m: SiberiaModel) -> float:
@@ -147,21 +190,27 @@ def _export_revenue(m: SiberiaModel) -> float:
 
 
 def _base_grp(m: SiberiaModel, siberian_only: bool) -> float:
+    """The regions' base GRP on its growth path (all regions, or the Siberian ones)."""
     years = m.chain.years_since_start()
     growth = (1 + m.params.gdp_growth_per_year) ** years
-    return sum(r.base_grp_usd_per_year for r in _fixed(m, "regions")
-               if r.siberian or not siberian_only) * growth
+    return _region_totals(m)[2 if siberian_only else 1] * growth
+
+
+def _facility_values_added(m: SiberiaModel) -> tuple[float, float]:
+    """Annualised value added of the chain's plants and mines (revenue less bought inputs):
+    (all of them, those in Siberian regions)."""
+    value_added = m.chain.value_added_by_facility
+    total = siberian = 0.0
+    for f in [*m.processing_plants, *_fixed(m, "mines")]:
+        v = value_added.get(f.facility_id, 0.0)
+        total += v
+        if m.region_is_siberian(f.region):
+            siberian += v
+    return total * 12.0, siberian * 12.0
 
 
 def _facility_value_added(m: SiberiaModel, siberian_only: bool) -> float:
-    """Annualised value added of the chain's plants and mines (revenue less bought inputs)."""
-    c = m.chain
-    total = 0.0
-    for f in [*m.processing_plants, *_fixed(m, "mines")]:
-        if siberian_only and not m.region_is_siberian(f.region):
-            continue
-        total += c.value_added_by_facility.get(f.facility_id, 0.0)
-    return total * 12.0
+    return _shared(m, "facility_values_added", _facility_values_added)[1 if siberian_only else 0]
 
 
 def _sector_value_added(m: SiberiaModel, siberian_only: bool) -> float:
@@ -186,13 +235,18 @@ def _by_sector(what: str) -> Callable[[SiberiaModel], dict[str, float]]:
     return lambda m: m.sectors.siberia_by_sector(what)
 
 
+def _tier_values(m: SiberiaModel) -> dict[str, float]:
+    """Each demand tier's import value before domestic supply this month (USD/yr)."""
+    years = m.chain.years_since_start()
+    return {t.id: m.chain.tier_value_usd_per_year(t, years) for t in m.chain.tiers}
+
+
 def _substitution(tiers: tuple[str, ...] | None) -> Callable[[SiberiaModel], float]:
     def fn(m: SiberiaModel) -> float:
         c = m.chain.last
         ids = tiers or tuple(c.tier_import_usd_per_year)
-        years = m.chain.years_since_start()
-        value = sum(m.chain.tier_value_usd_per_year(t, years) for t in m.chain.tiers
-                    if t.id in ids)
+        values = _shared(m, "tier_values", _tier_values)
+        value = sum(values[t.id] for t in m.chain.tiers if t.id in ids)
         imports = sum(c.tier_import_usd_per_year[t] for t in ids)
         # imports never exceed the tier's value by construction; the clip is for float
         # rounding (-2e-16 was seen when a tier is wholly imported)
@@ -204,16 +258,27 @@ def _capacity(stage: str) -> Callable[[SiberiaModel], float]:
     return lambda m: m.chain.stage_capacity_t_per_year(stage)
 
 
-def _processing_share(m: SiberiaModel, where: Callable) -> float:
-    """Share of domestic processing capacity (REO-eq, separation to magnets; operating or
-    disrupted, backups apart) at plants for which ``where(plant)`` holds."""
+def _processing_capacities(m: SiberiaModel) -> tuple[list[tuple], float]:
+    """Domestic processing plants (operating or disrupted, backups apart) with their capacity
+    in REO-eq, and its total."""
     k = dict(zip(("mining", "separation", "metals", "magnets"), m.chain.k, strict=True))
-    total = part = 0.0
+    plants = []
+    total = 0.0
     for p in m.processing_plants:
         if p.state in (FacilityState.OPERATING, FacilityState.DISRUPTED) and not p.backup_for:
             q = p.capacity_t_per_year * k[p.stage]
             total += q
-            part += q if where(p) else 0.0
+            plants.append((p, q))
+    return plants, total
+
+
+def _processing_share(m: SiberiaModel, where: Callable) -> float:
+    """Share of domestic processing capacity (REO-eq, separation to magnets; operating or
+    disrupted, backups apart) at plants for which ``where(plant)`` holds."""
+    plants, total = _shared(m, "processing_capacities", _processing_capacities)
+    part = 0.0
+    for p, q in plants:
+        part += q if where(p) else 0.0
     return part / total if total > 0 else 0.0
 
 
@@ -221,8 +286,18 @@ def _siberia_processing_share(m: SiberiaModel) -> float:
     return _processing_share(m, lambda p: m.region_is_siberian(p.region))
 
 
+def _jobs(m: SiberiaModel) -> tuple[float, float]:
+    """Jobs in all regions and in the Siberian ones (each summed in the regions' order)."""
+    total = siberian = 0
+    for r in _fixed(m, "regions"):
+        total += r.jobs
+        if r.siberian:
+            siberian += r.jobs
+    return total, siberian
+
+
 def _siberia_jobs(m: SiberiaModel) -> float:
-    return sum(r.jobs for r in _fixed(m, "regions") if r.siberian)
+    return _shared(m, "jobs", _jobs)[1]
 
 
 def _support_per_import_avoided(m: SiberiaModel) -> float:
@@ -232,7 +307,7 @@ def _support_per_import_avoided(m: SiberiaModel) -> float:
 
 
 def _support_per_job(m: SiberiaModel) -> float:
-    jobs = sum(r.jobs for r in _fixed(m, "regions"))
+    jobs = _shared(m, "jobs", _jobs)[0]
     return m.chain.cumulative_public_support_usd / jobs if jobs > 0 else 0.0
 
 
@@ -273,7 +348,7 @@ def _critical_beyond_range(m: SiberiaModel) -> float:
 
 
 def _mine_output(m: SiberiaModel) -> float:
-    return float(m.chain.last.result.stage_output_t[0] * 12.0)
+    return float(m.chain.last.result.output_t[0].sum() * 12.0)  # stage_output_t[0]
 
 
 def _threats(fn: Callable[[SiberiaModel], float]) -> Callable[[SiberiaModel], float]:
@@ -294,12 +369,12 @@ def _polygon_utilisation(m: SiberiaModel) -> float:
     f = m.freight
     links = f.polygon_links
     util = f.last.link_utilisation[links]
-    util = np.sort(util[f.last.link_open[links]])
-    if not util.size:
+    util = sorted(util[f.last.link_open[links]].tolist())
+    if not util:
         return 0.0
-    pos = 0.9 * (util.size - 1)  # the 90th percentile, linear between neighbours
+    pos = 0.9 * (len(util) - 1)  # the 90th percentile, linear between neighbours
     lo = int(pos)
-    hi = min(lo + 1, util.size - 1)
+    hi = min(lo + 1, len(util) - 1)
     return float(util[lo] + (util[hi] - util[lo]) * (pos - lo))
 
 

@@ -183,9 +183,16 @@ class PowerSystem:
         span = np.array([seasonal_span(sh) for sh in self.monthly_share])
         self.swing_mwh = np.minimum(self.storage_max_mwh,
                                     self.hydro_energy_mwh * span[self.hydro_profile])
+        # by calendar month (rows, January first): each reservoir's share of its year's inflow
+        # and its rule-curve storage at the month's end (read-only; months read a row)
+        self._inflow_share_by_month = self.monthly_share[self.hydro_profile].T.copy()
+        self._target_by_month = (self.storage_max_mwh
+                                 - self.swing_mwh * (1.0 - self.targets[self.hydro_profile].T))
+        self._inflow_share_by_month.flags.writeable = False
+        self._target_by_month.flags.writeable = False
         self.water_value = self._water_values()
         # reservoirs start the run on their rule curve (end of December)
-        self.storage_mwh = self.target_mwh(12)
+        self.storage_mwh = self.target_mwh(12).copy()
         self.inflow_factor = np.ones(len(self.profile_ids))
 
         # loads
@@ -302,9 +309,9 @@ class PowerSystem:
         return load[:, :, 0].sum(axis=1)
 
     def target_mwh(self, month: int) -> np.ndarray:
-        """Rule-curve storage at the end of ``month``: full less the seasonal drawdown."""
-        frac = self.targets[self.hydro_profile, month - 1]
-        return self.storage_max_mwh - self.swing_mwh * (1.0 - frac)
+        """Rule-curve storage at the end of ``month``: full less the seasonal drawdown
+        (read-only: a row of the table made once)."""
+        return self._target_by_month[month - 1]
 
     def _water_values(self) -> np.ndarray:
         """(H,) value of water below a reservoir's rule curve (USD/MWh): the dearest thermal
@@ -366,19 +373,22 @@ class PowerSystem:
                      industry_extra_mw: np.ndarray | None = None) -> MonthInputs:
         hours = month_hours(year, month)
         n = len(TRANCHE_STEPS)
-        offered = np.array([st.capacity_mw / n if st.state is FacilityState.OPERATING else 0.0
+        operating = FacilityState.OPERATING
+        offered = np.array([st.capacity_mw / n if st.state is operating else 0.0
                             for st in self.thermal])
         available = offered * self.available_share(month, self.model.calendar.month_index)
-        hydro_on = np.array([st.operating for st in self.hydro], dtype=float)
-        hydro_capacity = np.array([st.capacity_mw for st in self.hydro])
-        share = self.monthly_share[self.hydro_profile, month - 1]
+        hydro_on = np.array([st.state is operating for st in self.hydro], dtype=float)
+        # (a station's capacity if operating, else 0: its capacity times hydro_on)
+        hydro_capacity = np.array([st.capacity_mw if st.state is operating else 0.0
+                                   for st in self.hydro])
+        share = self._inflow_share_by_month[month - 1]
         inflow = self.hydro_energy_mwh * self.inflow_factor[self.hydro_profile] * share * hydro_on
         target = self.target_mwh(month)
         return MonthInputs(
             hours=hours,
             thermal_available_mw=np.repeat(available, n),
             thermal_cost_usd_per_mwh=self.thermal_cost,
-            hydro_capacity_mw=hydro_capacity * hydro_on,
+            hydro_capacity_mw=hydro_capacity,
             hydro_cost_usd_per_mwh=self.hydro_cost,
             hydro_inflow_mwh=inflow,
             hydro_storage_start_mwh=self.storage_mwh * hydro_on,
@@ -402,7 +412,7 @@ class PowerSystem:
             avail = np.array([st.capacity_online_by(year) for st in self.thermal]) \
                 * (1.0 - planned) * (1.0 - self.forced_rate)
             on = np.array([1.0 if hydro_online(st, year) else 0.0 for st in self.hydro])
-            share = self.monthly_share[self.hydro_profile, month - 1]
+            share = self._inflow_share_by_month[month - 1]
             x = MonthInputs(
                 hours=month_hours(year, month),
                 thermal_available_mw=np.repeat(avail / n, n),

@@ -162,6 +162,23 @@ class PowerMarket:
         self._lower = np.zeros(self.num_col)
         self._upper = np.zeros(self.num_col)
         self._upper[self._cols["spill"]] = np.inf
+        self._row_bounds = np.zeros(self.num_row)  # equality rows: lower = upper
+        self._views()
+
+    def _views(self) -> None:
+        """Named views of the column and row vectors a month writes into, shaped as the inputs
+        are (a unit's blocks are adjacent columns), so that ``clear`` fills them in place."""
+        N, K, B = self._dims = tuple(self.network.shape[k] for k in "NKB")
+        c = self._cols
+        cost, lower, upper = self._cost, self._lower, self._upper
+        self._cost_p, self._upper_p = cost[c["p"]].reshape(-1, B), upper[c["p"]].reshape(-1, B)
+        self._cost_q, self._upper_q = cost[c["q"]].reshape(-1, B), upper[c["q"]].reshape(-1, B)
+        self._cost_s_low, self._upper_s_low = cost[c["s_low"]], upper[c["s_low"]]
+        self._cost_s_high, self._upper_s_high = cost[c["s_high"]], upper[c["s_high"]]
+        self._lower_f, self._upper_f = lower[c["f"]].reshape(-1, B), upper[c["f"]].reshape(-1, B)
+        self._cost_u, self._upper_u = cost[c["u"]].reshape(N, K, B), upper[c["u"]]
+        self._demand = self._row_bounds[self._rows["balance"]].reshape(N, B)
+        self._water = self._row_bounds[self._rows["water"]]
 
     # --- layout: column blocks and row blocks ---------------------------------------------
     def _layout(self) -> None:
@@ -219,36 +236,31 @@ class PowerMarket:
 
     # --- one month ------------------------------------------------------------------------
     def clear(self, x: MonthInputs) -> MonthResult:
-        net = self.network
-        N, K, B = len(net.nodes), len(net.consumer_kinds), len(net.block_hours_share)
-        c = self._cols
-        block_hours = x.hours * net.block_hours_share  # (B,)
+        block_hours = x.hours * self.network.block_hours_share  # (B,)
         # water rows are in MWh but q is in MW: the matrix holds the hours *share*, so scale
         # those rows by the month's hours (divide their bounds and other entries instead)
         scale = x.hours
 
-        # (the 2-D blocks are views of the column vectors, filled in place: a unit's blocks
-        # are adjacent columns)
-        cost, lower, upper = self._cost, self._lower, self._upper
-        cost[c["p"]].reshape(-1, B)[:] = (x.thermal_cost_usd_per_mwh + self._tie)[:, None] \
-            * block_hours
-        upper[c["p"]].reshape(-1, B)[:] = x.thermal_available_mw[:, None]
-        cost[c["q"]].reshape(-1, B)[:] = x.hydro_cost_usd_per_mwh[:, None] * block_hours
-        upper[c["q"]].reshape(-1, B)[:] = x.hydro_capacity_mw[:, None]
+        # (written in place into views of the column and row vectors, see _views)
+        np.multiply((x.thermal_cost_usd_per_mwh + self._tie)[:, None], block_hours,
+                    out=self._cost_p)
+        self._upper_p[:] = x.thermal_available_mw[:, None]
+        np.multiply(x.hydro_cost_usd_per_mwh[:, None], block_hours, out=self._cost_q)
+        self._upper_q[:] = x.hydro_capacity_mw[:, None]
         # storage variables are in MWh / hours so the water rows stay in "MW-months"
         target = np.minimum(x.hydro_storage_target_mwh, x.hydro_storage_max_mwh)
-        upper[c["s_low"]] = target / scale
-        upper[c["s_high"]] = (x.hydro_storage_max_mwh - target) / scale
-        cost[c["s_low"]] = -x.water_value_usd_per_mwh * scale
-        cost[c["s_high"]] = -STORE_ABOVE_TARGET_USD_PER_MWH * scale
-        lower[c["f"]].reshape(-1, B)[:] = -x.link_capacity_mw[:, None]
-        upper[c["f"]].reshape(-1, B)[:] = x.link_capacity_mw[:, None]
-        cost[c["u"]].reshape(N, K, B)[:] = net.voll_usd_per_mwh[:, None] * block_hours
-        upper[c["u"]] = x.load_mw.ravel()
-
-        demand = x.load_mw.sum(axis=1).ravel()  # (N*B,)
-        water = (x.hydro_storage_start_mwh + x.hydro_inflow_mwh) / scale
-        rows = np.concatenate([demand, water])  # equality rows: lower = upper
+        np.divide(target, scale, out=self._upper_s_low)
+        np.divide(x.hydro_storage_max_mwh - target, scale, out=self._upper_s_high)
+        np.multiply(-x.water_value_usd_per_mwh, scale, out=self._cost_s_low)
+        self._cost_s_high[:] = -STORE_ABOVE_TARGET_USD_PER_MWH * scale
+        np.negative(x.link_capacity_mw[:, None], out=self._lower_f)
+        self._upper_f[:] = x.link_capacity_mw[:, None]
+        np.multiply(self.network.voll_usd_per_mwh[:, None], block_hours, out=self._cost_u)
+        self._upper_u[:] = x.load_mw.ravel()
+        x.load_mw.sum(axis=1, out=self._demand)
+        np.add(x.hydro_storage_start_mwh, x.hydro_inflow_mwh, out=self._water)
+        self._water /= scale
+        cost, lower, upper, rows = self._cost, self._lower, self._upper, self._row_bounds
 
         hs = self._highs
         if self._passed:
@@ -259,7 +271,7 @@ class PowerMarket:
             hs.run()
             if hs.getModelStatus() == highspy.HighsModelStatus.kOptimal:
                 sol = hs.getSolution()
-                col = np.array(sol.col_value)
+                col = np.fromiter(sol.col_value, float, self.num_col)
                 if not self._sheds_a_kind_in_full(col, upper):
                     return self._result(x, "Optimal", block_hours, scale, col, sol.row_dual)
         self._pass(cost, lower, upper, rows, rows)  # fresh: a new model, no basis
@@ -268,7 +280,8 @@ class PowerMarket:
         if status != "Optimal":
             raise RuntimeError(f"power market LP not solved: {status}")
         sol = hs.getSolution()
-        return self._result(x, status, block_hours, scale, np.array(sol.col_value), sol.row_dual)
+        return self._result(x, status, block_hours, scale,
+                            np.fromiter(sol.col_value, float, self.num_col), sol.row_dual)
 
     def _status(self) -> str:
         hs = self._highs
@@ -297,24 +310,19 @@ class PowerMarket:
 
     def _result(self, x: MonthInputs, status: str, block_hours: np.ndarray,
                 scale: float, col: np.ndarray, row_dual: list[float]) -> MonthResult:
-        net = self.network
-        N, L, K, B = (len(net.nodes), len(net.link_from), len(net.consumer_kinds),
-                      len(net.block_hours_share))
+        N, K, B = self._dims
         c = self._cols
         dual = np.array(row_dual[self._rows["balance"]])
-        price = dual.reshape(N, B) / block_hours[None, :]
-        p = col[c["p"]].reshape(-1, B)
-        q = col[c["q"]].reshape(-1, B)
-        u = col[c["u"]].reshape(N, K, B)
+        price = dual.reshape(N, B) / block_hours
         return MonthResult(
             status=status,
             price_usd_per_mwh=price,
-            thermal_mwh=p @ block_hours,
-            hydro_mwh=q @ block_hours,
+            thermal_mwh=col[c["p"]].reshape(-1, B) @ block_hours,
+            hydro_mwh=col[c["q"]].reshape(-1, B) @ block_hours,
             spill_mwh=col[c["spill"]] * scale,
             storage_end_mwh=(col[c["s_low"]] + col[c["s_high"]]) * scale,
-            flow_mw=col[c["f"]].reshape(L, B),
-            unserved_mwh=u @ block_hours,
+            flow_mw=col[c["f"]].reshape(-1, B),
+            unserved_mwh=col[c["u"]].reshape(N, K, B) @ block_hours,
             load_mwh=x.load_mw @ block_hours,
             cost_usd=float(self._highs.getObjectiveValue()),
         )
