@@ -70,7 +70,12 @@ class ChainRecord:
     public_support_usd: float  # this month
     investment_usd: float  # this month
     net_lending_imbalance_usd: float
-    mass_residual_t: float
+
+    @property
+    def mass_residual_t(self) -> float:
+        """The largest residual of the month's mass balances (t, zero to rounding): the
+        invariant check's figure, worked out when read rather than every month."""
+        return float(np.abs(mass_residual_t(self.inputs, self.result)).max())
 
 
 class ChainSystem:
@@ -130,6 +135,7 @@ class ChainSystem:
         self._node_index = ({node: i for i, node in enumerate(model.power.nodes)}
                             if model.power is not None else {})
         self.wages_cleared = 0  # how many times the labour market has set the wages
+        self._price_index: tuple[tuple, np.ndarray | None] = ((), None)  # (date, lever), index
 
     # --- sites (static per run) -------------------------------------------------------------
     def site_node_index(self, site) -> int:
@@ -201,12 +207,18 @@ class ChainSystem:
 
     def price_index(self, fractional_year: float) -> np.ndarray:
         """(S,) world price multiplier by stage: the catalogue's ``world_price_index`` × the
-        scenario's path for the stage (linear between its years, flat beyond)."""
-        out = np.full(len(STAGES), self.model.params.world_price_index)
+        scenario's path for the stage (linear between its years, flat beyond). Read-only: the
+        last date's is kept, as the month's chain, threats and appraisals all ask for it."""
+        key = (fractional_year, self.model.params.world_price_index)
+        if self._price_index[0] == key:
+            return self._price_index[1]
+        out = np.full(len(STAGES), key[1])
         for i, st in enumerate(STAGES):
             path = self.price_paths.get(st)
             if path is not None:
                 out[i] *= float(np.interp(fractional_year, path.years, path.index))
+        out.flags.writeable = False
+        self._price_index = (key, out)
         return out
 
     def plants(self) -> list[ProcessingPlant]:
@@ -385,8 +397,7 @@ class ChainSystem:
             export_revenue_usd_per_year=export_usd * 12.0,
             exogenous_exports_usd_per_year=exogenous * 12.0,
             value_added_usd_per_year=value_added * 12.0, public_support_usd=support,
-            investment_usd=invest, net_lending_imbalance_usd=accounts.imbalance_usd,
-            mass_residual_t=float(np.abs(mass_residual_t(x, r)).max()))
+            investment_usd=invest, net_lending_imbalance_usd=accounts.imbalance_usd)
 
     def spend_capex(self, capex_usd: float, months: int, imported_share: float,
                     subsidy_share: float) -> None:
