@@ -108,6 +108,7 @@ class SectorSystem:
         self.last: dict[str, SectorRecord] = {sid: SectorRecord() for sid in self.ids}
         self._planned: dict[str, tuple] = {}  # sector -> (its _Fleet, the month's result)
         self._freight: dict[tuple[str, int], float] = {}
+        self._prices: dict[tuple, tuple[float, float]] = {}  # (sector, date, levers) -> prices
         self._fleets: dict[str, _Fleet] = {}
         self._siberian_chain: tuple[tuple, list] = ((), [])  # (fleet sizes, Siberian facilities)
         self._new_plant_ids: dict[tuple[int, bool], list[str]] = {}
@@ -139,11 +140,21 @@ class SectorSystem:
         return index
 
     def prices(self, sector: str) -> tuple[float, float]:
-        """(domestic import parity, export price) per unit this month, USD."""
+        """(domestic import parity, export price) per unit this month, USD; kept for the month,
+        as the output decision, the bookings and the appraisals all ask for them."""
         row = self.rows[sector]
-        world = row.world_price_usd_per_unit * self.price_index(
-            sector, self.model.calendar.fractional_year)
-        return world * (1 + row.import_markup), world * (1 - self.model.params.export_price_discount)
+        params = self.model.params
+        lever = row.price_multiplier_param
+        key = (sector, self.model.calendar.fractional_year, params.export_price_discount,
+               getattr(params, lever) if lever is not None else None)
+        cached = self._prices.get(key)
+        if cached is None:
+            if len(self._prices) > 64:  # last months' prices are not asked for again
+                self._prices.clear()
+            world = row.world_price_usd_per_unit * self.price_index(sector, key[1])
+            cached = self._prices[key] = (world * (1 + row.import_markup),
+                                          world * (1 - params.export_price_discount))
+        return cached
 
     def demand_units_per_year(self, sector: str, years: float) -> float:
         """Domestic demand open to the sector's modelled plants, ``years`` after the start: the
