@@ -132,6 +132,8 @@ class ChainSystem:
         self.value_added_by_facility: dict[str, float] = {}  # last month, USD
         self._site_freight: dict[tuple[str, int], tuple[float, float]] = {}
         self._site_arrays: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._site_premiums: dict[tuple, tuple[np.ndarray, list[str]]] = {}
+        self._site_wages: dict[tuple, tuple[int, np.ndarray]] = {}
         self._node_index = ({node: i for i, node in enumerate(model.power.nodes)}
                             if model.power is not None else {})
         self.wages_cleared = 0  # how many times the labour market has set the wages
@@ -167,6 +169,31 @@ class ChainSystem:
                 np.array([self.site_node_index(site) for site in sites], dtype=int),
                 np.array([f[0] for f in freight]), np.array([f[1] for f in freight]))
         return arrays
+
+    def site_premiums(self, sites) -> tuple[np.ndarray, list[str]]:
+        """(threat risk premium, region) of each site, for the appraisals' discount rates;
+        fixed for the run (sites do not move, the hazard field is fixed), so kept."""
+        key = tuple(site.id for site in sites)
+        cached = self._site_premiums.get(key)
+        if cached is None:
+            from model.investment import site_risk_premium
+
+            cached = self._site_premiums[key] = (
+                np.array([site_risk_premium(self.model, site.lat, site.lon) for site in sites]),
+                [site.region for site in sites])
+        return cached
+
+    def site_wages(self, stage: str, sites) -> np.ndarray:
+        """A stage's monthly wage (its mix of general and skilled labour) at each site; kept
+        until the labour market next sets the wages."""
+        key = (stage, tuple(site.id for site in sites))
+        cached = self._site_wages.get(key)
+        if cached is None or cached[0] != self.wages_cleared:
+            row = self.stage_rows[stage]
+            cached = self._site_wages[key] = (self.wages_cleared, np.array([
+                (1 - row.skilled_share) * self.wage_general[site.region]
+                + row.skilled_share * self.wage_skilled[site.region] for site in sites]))
+        return cached[1]
 
     # --- what the year and month look like ------------------------------------------------
     def years_since_start(self) -> float:

@@ -53,7 +53,7 @@ from model.markets.sectors import clear_sector
 
 if TYPE_CHECKING:
     from agents import Investor, ProcessingPlant
-    from model.investment import Project
+    from model.investment import Offer
     from model.siberia_model import SiberiaModel
 
 REE_SECTOR = "rare_earths"
@@ -437,7 +437,7 @@ class SectorSystem:
 
     # --- investment ----------------------------------------------------------------------------
     def appraise(self, investor: Investor, sector: str, year: int,
-                 prices: np.ndarray) -> list[Project]:
+                 prices: np.ndarray) -> Offer | None:
         from model.sectors_invest import appraise_sector
 
         return appraise_sector(self, investor, sector, year, prices)
