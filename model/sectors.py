@@ -106,6 +106,7 @@ class SectorSystem:
         n_nodes = len(model.power.nodes) if model.power is not None else 0
         self.load_mw_by_node = np.zeros(n_nodes)
         self.last: dict[str, SectorRecord] = {sid: SectorRecord() for sid in self.ids}
+        self._magnet_demand: float | None = None  # of the records in ``last``
         self._planned: dict[str, tuple] = {}  # sector -> (its _Fleet, the month's result)
         self._freight: dict[tuple[str, int], float] = {}
         self._prices: dict[tuple, tuple[float, float]] = {}  # (sector, date, levers) -> prices
@@ -237,7 +238,8 @@ class SectorSystem:
             last_price = power.last.node_price if power.last is not None else \
                 power.forecast_prices(cal.year, model.committed_load_mw_by_node(),
                                       model.planner.hydro_online_by)
-        load = np.zeros(len(power.nodes) if power is not None else 0)
+        n_nodes = len(power.nodes) if power is not None else 0
+        load_nodes, load_mw = [], []  # each sector's plants' loads, added up in this order below
         self._planned = {}
         operating: dict[str, list[ProcessingPlant]] = {sid: [] for sid in self.ids}
         for p in model.sector_plants:
@@ -258,7 +260,12 @@ class SectorSystem:
             demand = self.demand_units_per_year(sid, years) * hours / HOURS_PER_YEAR
             r = clear_sector(cap, cost, p_dom, p_exp, demand)
             self._planned[sid] = (fleet, r)
-            np.add.at(load, node, r.output * energy / hours)
+            load_nodes.append(node)
+            load_mw.append(r.output * energy / hours)
+        # bincount adds each plant's load at its node one after another from nought, as
+        # np.add.at did sector by sector
+        load = (np.bincount(np.concatenate(load_nodes), weights=np.concatenate(load_mw),
+                            minlength=n_nodes) if load_nodes else np.zeros(n_nodes))
         self.load_mw_by_node = load
         return load
 
@@ -278,11 +285,11 @@ class SectorSystem:
         asked = res.load_mwh[:, kind]  # load asked (MWh); unserved_mwh: what was shed
         served = np.where(asked > 0, 1.0 - res.unserved_mwh[:, kind] / np.maximum(asked, 1e-9),
                           1.0)
+        self._magnet_demand = None  # the records are this month's from here
         for sid in self.ids:
-            rec = SectorRecord(power_mwh_per_year_by_node=np.zeros(len(power.nodes)))
-            self.last[sid] = rec
             planned = self._planned.get(sid)
             if planned is None:
+                self.last[sid] = SectorRecord(power_mwh_per_year_by_node=np.zeros(len(power.nodes)))
                 continue
             row = self.rows[sid]
             fleet, r = planned
@@ -320,11 +327,14 @@ class SectorSystem:
                 pl.cargo_t = out_j * row.freight_t_per_unit
                 pl.cargo_cost_usd = freight_j
                 self.value_added_by_facility[pl.facility_id] = value_added_j
+            # the node power: bincount adds from nought one plant after another, as np.add.at
+            # on zeros did
+            rec = self.last[sid] = SectorRecord(power_mwh_per_year_by_node=np.bincount(
+                node, weights=mwh * per_year, minlength=len(power.nodes)))
             rec.output_units_per_year = float(out_total * per_year)
             rec.siberia_output_units_per_year = float(out[sib].sum() * per_year)
             rec.siberia_value_added_usd_per_year = float(value_added[sib].sum() * per_year)
             rec.siberia_power_mwh_per_year = float(mwh[sib].sum() * per_year)
-            np.add.at(rec.power_mwh_per_year_by_node, node, mwh * per_year)
             key = (sid, cal.year)
             year_mwh = self.power_mwh_by_year.setdefault(key, np.zeros(len(power.nodes)))
             np.add.at(year_mwh, node, mwh)
@@ -392,8 +402,11 @@ class SectorSystem:
         return 12.0 * sum(self.value_added_by_facility.get(fid, 0.0) for fid in ids)
 
     def magnet_demand_t_per_year(self) -> float:
-        """Magnets (t/yr) the domestic plants of all sectors used last month (electronics)."""
-        return float(sum(r.magnet_t_per_year for r in self.last.values()))
+        """Magnets (t/yr) the domestic plants of all sectors used last month (electronics);
+        kept until the next bookings (the chain, its demand and the indicators ask often)."""
+        if self._magnet_demand is None:
+            self._magnet_demand = float(sum(r.magnet_t_per_year for r in self.last.values()))
+        return self._magnet_demand
 
     def tier_supply_usd_per_year(self, tier_id: str) -> float:
         """Imports of a demand tier replaced by domestic sector output (USD/yr, import parity)."""
