@@ -31,7 +31,7 @@ from model.markets.labour import LabourParams, clear_labour
 from model.markets.materials import ChainMonth, ChainResult, clear_chain, mass_residual_t
 
 if TYPE_CHECKING:
-    from agents import ProcessingPlant
+    from agents import Mine, ProcessingPlant
     from model.siberia_model import SiberiaModel
 
 STAGES = ("mining", "separation", "metals", "magnets")
@@ -132,6 +132,7 @@ class ChainSystem:
         self.value_added_by_facility: dict[str, float] = {}  # last month, USD
         self._site_freight: dict[tuple[str, int], tuple[float, float]] = {}
         self._site_arrays: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._mines: list[Mine] = []
         self._site_premiums: dict[tuple, tuple[np.ndarray, list[str]]] = {}
         self._site_wages: dict[tuple, tuple[int, np.ndarray]] = {}
         self._node_index = ({node: i for i, node in enumerate(model.power.nodes)}
@@ -251,6 +252,13 @@ class ChainSystem:
     def plants(self) -> list[ProcessingPlant]:
         return self.model.processing_plants
 
+    def mines(self) -> list[Mine]:
+        """The deposits' mines, in the model's order, as a list: walking Mesa's AgentSet costs
+        ten times as much, and the mines are all made with the model."""
+        if len(self._mines) != len(self.model.mines):
+            self._mines = list(self.model.mines)
+        return self._mines
+
     def stage_capacity_t_per_year(self, stage: str, states=(FacilityState.OPERATING,)) -> float:
         """Capacity of a stage in its own unit (t of product per year); a mine under
         construction counts at the capacity it will have."""
@@ -258,7 +266,7 @@ class ChainSystem:
             return float(sum(
                 (m.capacity_t_reo_per_year if m.state is not FacilityState.BUILDING
                  else m.chosen_capacity_t_reo_per_year or m.developed_capacity_t_reo_per_year())
-                for m in self.model.mines if m.state in states))
+                for m in self.mines() if m.state in states))
         return float(sum(p.capacity_t_per_year for p in self.plants()
                          if p.stage == stage and p.state in states and not p.backup_for))
 
@@ -281,7 +289,7 @@ class ChainSystem:
             if pl.backup_for and facilities[pl.backup_for].state is not FacilityState.DISRUPTED:
                 continue  # a standby backup runs only while its primary is down
             plants[STAGES.index(pl.stage)].append(pl)
-        mines = [m for m in model.mines if m.state is FacilityState.OPERATING]
+        mines = [m for m in self.mines() if m.state is FacilityState.OPERATING]
         plants[0] = mines
         caps, costs = [], []
         for s, group in enumerate(plants):
@@ -297,7 +305,7 @@ class ChainSystem:
                                     * self.node_price(pl.power_node)) / k for pl in group]))
         index = self.price_index(model.calendar.fractional_year)
         # a feed's price follows the path of the stage that makes it
-        feed_index = np.append(index[0], index[:-1])
+        feed_index = np.concatenate((index[:1], index[:-1]))
         x = ChainMonth(capacity_t=caps, cash_cost_usd_per_t=costs, recovery=self.recovery,
                        world_price_usd_per_t=self.world_price * index,
                        import_markup=self.import_markup, export_discount=p.export_price_discount,
@@ -446,7 +454,7 @@ class ChainSystem:
                 i = names.index(pl.region)
                 general[i] += jobs * (1 - row.skilled_share)
                 skilled[i] += jobs * row.skilled_share
-        for m in self.model.mines:
+        for m in self.mines():
             if m.state in (FacilityState.OPERATING, FacilityState.BUILDING):
                 general[names.index(m.region)] += m.jobs
         for y in getattr(self.model, "shipyards", ()):  # yards' added capacity (issue #5)

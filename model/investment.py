@@ -358,7 +358,7 @@ def _appraisals(model: SiberiaModel, investor: Investor, year: int) -> list[Offe
         if sectors is not None and stage in sectors.rows:  # aluminium, electronics, ...
             offer = sectors.appraise(investor, stage, year, prices)
         elif stage == "mining":
-            offer = [pr for mine in model.mines if mine.state is FacilityState.PLANNED
+            offer = [pr for mine in model.chain.mines() if mine.state is FacilityState.PLANNED
                      for pr in appraise_mine(model, investor, mine, year)]
         else:
             sites = list(model.scenario_data.industrial_sites)
