@@ -84,12 +84,15 @@ class _Fleet:
     the same within a year (freight is priced per year)."""
 
     plants: list
+    ids: list[str]
     year: int
     node: np.ndarray  # index of each plant's power node
     energy: np.ndarray  # MWh per unit
     freight: np.ndarray  # USD per unit to its market
     jobs: np.ndarray
     siberian: np.ndarray  # bool
+    # each plant's capacity, units/yr, where none of them ramps up (every ramp share is 1)
+    capacity: np.ndarray | None = None
     wage: np.ndarray | None = None  # USD/month per job, at the wages set ``wages_cleared`` times
     wages_cleared: int = -1
 
@@ -214,13 +217,16 @@ class SectorSystem:
         if fleet is None or fleet.year != year or fleet.plants != plants:
             model = self.model
             fleet = self._fleets[sector] = _Fleet(
-                plants=plants, year=year,
+                plants=plants, ids=[p.facility_id for p in plants], year=year,
                 node=np.array([self._node_index[p.power_node] for p in plants], dtype=int),
                 energy=np.array([self.energy_mwh_per_unit(p) for p in plants]),
                 freight=np.array([self.freight_usd_per_unit(sector, p) for p in plants]),
                 jobs=np.array([self.jobs(p) for p in plants]),
                 siberian=np.array([model.region_is_siberian(p.region) for p in plants],
-                                  dtype=bool))
+                                  dtype=bool),
+                # a plant's ramp is set when it comes online, which changes the set of plants
+                capacity=(np.array([p.capacity_t_per_year for p in plants])
+                          if all(p.ramp_months <= 0 for p in plants) else None))
         return fleet
 
     # --- step 1: output decisions, before the power market -------------------------------------
@@ -252,7 +258,9 @@ class SectorSystem:
                 continue
             fleet = self._fleet(sid, plants)
             node, energy, freight = fleet.node, fleet.energy, fleet.freight
-            cap = np.array([p.capacity_t_per_year * p.ramp_share() for p in plants]) \
+            full = fleet.capacity  # × a ramp share of 1 where none ramps up: the same numbers
+            cap = (full if full is not None else
+                   np.array([p.capacity_t_per_year * p.ramp_share() for p in plants])) \
                 * row.max_utilisation * hours / HOURS_PER_YEAR
             price_node = last_price[node] if last_price is not None else np.zeros(len(plants))
             cost = row.materials_usd_per_unit + energy * price_node + freight
@@ -320,13 +328,13 @@ class SectorSystem:
             led.pay("firms", "regions", taxed * PROFIT_TAX_REGIONAL, "taxes")
             led.pay("rest_of_world", "firms", float(exp @ np.full(len(exp), p_exp)), "exports")
             led.pay("firms", "firms", float(dom_total * p_dom), "sales")
-            for pl, out_j, profit_j, freight_j, value_added_j in zip(
-                    plants, out.tolist(), profit.tolist(), freight_usd.tolist(),
-                    value_added.tolist(), strict=True):
-                pl.record_month(out_j, profit_j, p.closure_months)
-                pl.cargo_t = out_j * row.freight_t_per_unit
+            closure_months, cargo_t_per_unit = p.closure_months, row.freight_t_per_unit
+            for pl, out_j, profit_j, freight_j in zip(plants, out.tolist(), profit.tolist(),
+                                                      freight_usd.tolist(), strict=True):
+                pl.record_month(out_j, profit_j, closure_months)
+                pl.cargo_t = out_j * cargo_t_per_unit
                 pl.cargo_cost_usd = freight_j
-                self.value_added_by_facility[pl.facility_id] = value_added_j
+            self.value_added_by_facility.update(zip(fleet.ids, value_added.tolist(), strict=True))
             # the node power: bincount adds from nought one plant after another, as np.add.at
             # on zeros did
             rec = self.last[sid] = SectorRecord(power_mwh_per_year_by_node=np.bincount(
