@@ -111,6 +111,7 @@ class SectorSystem:
         self.last: dict[str, SectorRecord] = {sid: SectorRecord() for sid in self.ids}
         self._magnet_demand: float | None = None  # of the records in ``last``
         self._planned: dict[str, tuple] = {}  # sector -> (its _Fleet, the month's result)
+        self._idle: list[ProcessingPlant] = []  # the month's plants with no output decided
         self._freight: dict[tuple[str, int], float] = {}
         self._prices: dict[tuple, tuple[float, float]] = {}  # (sector, date, levers) -> prices
         self._fleets: dict[str, _Fleet] = {}
@@ -248,9 +249,12 @@ class SectorSystem:
         load_nodes, load_mw = [], []  # each sector's plants' loads, added up in this order below
         self._planned = {}
         operating: dict[str, list[ProcessingPlant]] = {sid: [] for sid in self.ids}
+        self._idle = []  # the plants not deciding an output: the bookings zero their month
         for p in model.sector_plants:
             if p.state is FacilityState.OPERATING and p.sector in operating:
                 operating[p.sector].append(p)
+            else:
+                self._idle.append(p)
         for sid in self.ids:
             row = self.rows[sid]
             plants = operating[sid]
@@ -350,9 +354,8 @@ class SectorSystem:
             rec.domestic_sales_usd_per_year = float(dom_total * p_dom * per_year)
             rec.export_usd_per_year = float(exp.sum() * p_exp * per_year)
             rec.magnet_t_per_year = float(out_total * row.magnet_t_per_unit * per_year)
-        booked = {pl.facility_id for fleet, _ in self._planned.values() for pl in fleet.plants}
-        for pl in model.sector_plants:  # idle plants (building, disrupted, closed) ship nothing
-            if pl.state is not FacilityState.OPERATING and pl.facility_id not in booked:
+        for pl in self._idle:  # idle plants (building, disrupted, closed) ship nothing
+            if pl.state is not FacilityState.OPERATING:
                 pl.output_t = 0.0
                 pl.cargo_t = 0.0
                 pl.cargo_cost_usd = 0.0
