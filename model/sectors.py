@@ -114,6 +114,7 @@ class SectorSystem:
         self._idle: list[ProcessingPlant] = []  # the month's plants with no output decided
         self._freight: dict[tuple[str, int], float] = {}
         self._prices: dict[tuple, tuple[float, float]] = {}  # (sector, date, levers) -> prices
+        self._site_costs: dict[tuple, tuple] = {}  # (sector, sites) -> ((year, wages), arrays)
         self._fleets: dict[str, _Fleet] = {}
         self._siberian_chain: tuple[tuple, list] = ((), [])  # (fleet sizes, Siberian facilities)
         self._new_plant_ids: dict[tuple[int, bool], list[str]] = {}
@@ -201,6 +202,19 @@ class SectorSystem:
                 cached = per_t * row.freight_t_per_unit
             self._freight[key] = cached
         return cached
+
+    def site_costs(self, sector: str, sites) -> tuple[np.ndarray, np.ndarray]:
+        """(freight of a unit to its market, monthly wage) at each candidate site, for the
+        appraisals: kept for the year and until the labour market next sets the wages."""
+        model = self.model
+        key = (sector, tuple(site.id for site in sites))
+        stamp = (model.calendar.year, model.chain.wages_cleared)
+        cached = self._site_costs.get(key)
+        if cached is None or cached[0] != stamp:
+            cached = self._site_costs[key] = (stamp, (
+                np.array([self.freight_usd_per_unit(sector, site) for site in sites]),
+                np.array([self.wage_usd_per_month(sector, site.region) for site in sites])))
+        return cached[1]
 
     def wage_usd_per_month(self, sector: str, region: str) -> float:
         row = self.rows[sector]

@@ -61,8 +61,7 @@ def appraise_sector(system: SectorSystem, investor: Investor, sector: str, year:
     demand = system.demand_units_per_year(sector, online - model.calendar.start_year + 0.5)
     dom_left = max(demand - committed, 0.0)
     site_power = prices[chain.site_arrays(sites)[0]]
-    site_wage = np.array([system.wage_usd_per_month(sector, site.region) for site in sites])
-    freight = np.array([system.freight_usd_per_unit(sector, site) for site in sites])
+    freight, site_wage = system.site_costs(sector, sites)
     rate = site_rates(model, investor, sites)
     first = row.plant_sizes[0]
     unit_cost = row.materials_usd_per_unit + row.energy_mwh_per_unit * site_power + freight
