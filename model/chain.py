@@ -333,9 +333,13 @@ class ChainSystem:
         node_index = self._node_index
         prices = (model.power.last.node_price.tolist()
                   if model.power is not None and model.power.last is not None else None)
+        # read once for the loop: the same numbers (k as a Python float: the same quotients)
+        closure_months, wage_general, wage_skilled = (p.closure_months, self.wage_general,
+                                                      self.wage_skilled)
+        value_added_by_facility = self.value_added_by_facility
         for s, group in enumerate(plants):
             row = self.stage_rows[STAGES[s]]
-            k = self.k[s]
+            k = float(self.k[s])
             outputs = r.output_t[s].tolist()
             revenues = r.revenue_usd[s].tolist()
             feeds = r.feed_cost_usd[s].tolist()
@@ -345,13 +349,13 @@ class ChainSystem:
                 revenue = revenues[j]
                 feed = feeds[j]
                 if s == 0:
-                    wages = agent.jobs * self.wage_general.get(agent.region, 0.0)
+                    wages = agent.jobs * wage_general.get(agent.region, 0.0)
                     variable = out_reo * (agent.opex_usd_per_t_reo or 0.0)
                     energy_mwh = out_t * row.energy_mwh_per_t
                 else:
                     jobs = row.jobs_per_kt * agent.capacity_t_per_year / 1000.0
-                    wages = jobs * ((1 - row.skilled_share) * self.wage_general.get(agent.region, 0.0)
-                                    + row.skilled_share * self.wage_skilled.get(agent.region, 0.0))
+                    wages = jobs * ((1 - row.skilled_share) * wage_general.get(agent.region, 0.0)
+                                    + row.skilled_share * wage_skilled.get(agent.region, 0.0))
                     energy_mwh = out_t * row.energy_mwh_per_t
                     variable = out_t * row.opex_usd_per_t
                 node = agent.power_node
@@ -359,8 +363,7 @@ class ChainSystem:
                 power_usd = energy_mwh * price
                 profit = revenue - feed - variable - power_usd - wages
                 value_added += revenue - feed - variable - power_usd
-                self.value_added_by_facility[agent.facility_id] = (revenue - feed - variable
-                                                                   - power_usd)
+                value_added_by_facility[agent.facility_id] = revenue - feed - variable - power_usd
                 total_revenue += revenue
                 opex.append(variable)
                 power.append(power_usd)
@@ -369,11 +372,11 @@ class ChainSystem:
                     tax_federal.append(profit * PROFIT_TAX_FEDERAL)
                     tax_regional.append(profit * PROFIT_TAX_REGIONAL)
                 if s == 0:
-                    agent.record_month(out_reo, profit, p.closure_months,
+                    agent.record_month(out_reo, profit, closure_months,
                                        reserves_known=agent.reserves_t_reo > 0)
                 else:
-                    agent.record_month(out_t, profit, p.closure_months)
-                if node is not None and len(nodes):
+                    agent.record_month(out_t, profit, closure_months)
+                if node is not None and nodes:
                     load[node_index[node]] += energy_mwh * 12.0 / HOURS_PER_YEAR
         led.pay_each("firms", "firms", opex, "opex")
         led.pay_each("firms", "firms", power, "power")
