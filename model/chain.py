@@ -31,7 +31,7 @@ from model.markets.labour import LabourParams, clear_labour
 from model.markets.materials import ChainMonth, ChainResult, clear_chain, mass_residual_t
 
 if TYPE_CHECKING:
-    from agents import ProcessingPlant
+    from agents import Mine, ProcessingPlant
     from model.siberia_model import SiberiaModel
 
 STAGES = ("mining", "separation", "metals", "magnets")
@@ -70,7 +70,12 @@ class ChainRecord:
     public_support_usd: float  # this month
     investment_usd: float  # this month
     net_lending_imbalance_usd: float
-    mass_residual_t: float
+
+    @property
+    def mass_residual_t(self) -> float:
+        """The largest residual of the month's mass balances (t, zero to rounding): the
+        invariant check's figure, worked out when read rather than every month."""
+        return float(np.abs(mass_residual_t(self.inputs, self.result)).max())
 
 
 class ChainSystem:
@@ -127,9 +132,13 @@ class ChainSystem:
         self.value_added_by_facility: dict[str, float] = {}  # last month, USD
         self._site_freight: dict[tuple[str, int], tuple[float, float]] = {}
         self._site_arrays: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._mines: list[Mine] = []
+        self._site_premiums: dict[tuple, tuple[np.ndarray, list[str]]] = {}
+        self._site_wages: dict[tuple, tuple[int, np.ndarray]] = {}
         self._node_index = ({node: i for i, node in enumerate(model.power.nodes)}
                             if model.power is not None else {})
         self.wages_cleared = 0  # how many times the labour market has set the wages
+        self._price_index: tuple[tuple, np.ndarray | None] = ((), None)  # (date, lever), index
 
     # --- sites (static per run) -------------------------------------------------------------
     def site_node_index(self, site) -> int:
@@ -161,6 +170,31 @@ class ChainSystem:
                 np.array([self.site_node_index(site) for site in sites], dtype=int),
                 np.array([f[0] for f in freight]), np.array([f[1] for f in freight]))
         return arrays
+
+    def site_premiums(self, sites) -> tuple[np.ndarray, list[str]]:
+        """(threat risk premium, region) of each site, for the appraisals' discount rates;
+        fixed for the run (sites do not move, the hazard field is fixed), so kept."""
+        key = tuple(site.id for site in sites)
+        cached = self._site_premiums.get(key)
+        if cached is None:
+            from model.investment import site_risk_premium
+
+            cached = self._site_premiums[key] = (
+                np.array([site_risk_premium(self.model, site.lat, site.lon) for site in sites]),
+                [site.region for site in sites])
+        return cached
+
+    def site_wages(self, stage: str, sites) -> np.ndarray:
+        """A stage's monthly wage (its mix of general and skilled labour) at each site; kept
+        until the labour market next sets the wages."""
+        key = (stage, tuple(site.id for site in sites))
+        cached = self._site_wages.get(key)
+        if cached is None or cached[0] != self.wages_cleared:
+            row = self.stage_rows[stage]
+            cached = self._site_wages[key] = (self.wages_cleared, np.array([
+                (1 - row.skilled_share) * self.wage_general[site.region]
+                + row.skilled_share * self.wage_skilled[site.region] for site in sites]))
+        return cached[1]
 
     # --- what the year and month look like ------------------------------------------------
     def years_since_start(self) -> float:
@@ -201,16 +235,29 @@ class ChainSystem:
 
     def price_index(self, fractional_year: float) -> np.ndarray:
         """(S,) world price multiplier by stage: the catalogue's ``world_price_index`` × the
-        scenario's path for the stage (linear between its years, flat beyond)."""
-        out = np.full(len(STAGES), self.model.params.world_price_index)
+        scenario's path for the stage (linear between its years, flat beyond). Read-only: the
+        last date's is kept, as the month's chain, threats and appraisals all ask for it."""
+        key = (fractional_year, self.model.params.world_price_index)
+        if self._price_index[0] == key:
+            return self._price_index[1]
+        out = np.full(len(STAGES), key[1])
         for i, st in enumerate(STAGES):
             path = self.price_paths.get(st)
             if path is not None:
                 out[i] *= float(np.interp(fractional_year, path.years, path.index))
+        out.flags.writeable = False
+        self._price_index = (key, out)
         return out
 
     def plants(self) -> list[ProcessingPlant]:
         return self.model.processing_plants
+
+    def mines(self) -> list[Mine]:
+        """The deposits' mines, in the model's order, as a list: walking Mesa's AgentSet costs
+        ten times as much, and the mines are all made with the model."""
+        if len(self._mines) != len(self.model.mines):
+            self._mines = list(self.model.mines)
+        return self._mines
 
     def stage_capacity_t_per_year(self, stage: str, states=(FacilityState.OPERATING,)) -> float:
         """Capacity of a stage in its own unit (t of product per year); a mine under
@@ -219,7 +266,7 @@ class ChainSystem:
             return float(sum(
                 (m.capacity_t_reo_per_year if m.state is not FacilityState.BUILDING
                  else m.chosen_capacity_t_reo_per_year or m.developed_capacity_t_reo_per_year())
-                for m in self.model.mines if m.state in states))
+                for m in self.mines() if m.state in states))
         return float(sum(p.capacity_t_per_year for p in self.plants()
                          if p.stage == stage and p.state in states and not p.backup_for))
 
@@ -242,7 +289,7 @@ class ChainSystem:
             if pl.backup_for and facilities[pl.backup_for].state is not FacilityState.DISRUPTED:
                 continue  # a standby backup runs only while its primary is down
             plants[STAGES.index(pl.stage)].append(pl)
-        mines = [m for m in model.mines if m.state is FacilityState.OPERATING]
+        mines = [m for m in self.mines() if m.state is FacilityState.OPERATING]
         plants[0] = mines
         caps, costs = [], []
         for s, group in enumerate(plants):
@@ -258,7 +305,7 @@ class ChainSystem:
                                     * self.node_price(pl.power_node)) / k for pl in group]))
         index = self.price_index(model.calendar.fractional_year)
         # a feed's price follows the path of the stage that makes it
-        feed_index = np.append(index[0], index[:-1])
+        feed_index = np.concatenate((index[:1], index[:-1]))
         x = ChainMonth(capacity_t=caps, cash_cost_usd_per_t=costs, recovery=self.recovery,
                        world_price_usd_per_t=self.world_price * index,
                        import_markup=self.import_markup, export_discount=p.export_price_discount,
@@ -286,9 +333,13 @@ class ChainSystem:
         node_index = self._node_index
         prices = (model.power.last.node_price.tolist()
                   if model.power is not None and model.power.last is not None else None)
+        # read once for the loop: the same numbers (k as a Python float: the same quotients)
+        closure_months, wage_general, wage_skilled = (p.closure_months, self.wage_general,
+                                                      self.wage_skilled)
+        value_added_by_facility = self.value_added_by_facility
         for s, group in enumerate(plants):
             row = self.stage_rows[STAGES[s]]
-            k = self.k[s]
+            k = float(self.k[s])
             outputs = r.output_t[s].tolist()
             revenues = r.revenue_usd[s].tolist()
             feeds = r.feed_cost_usd[s].tolist()
@@ -298,13 +349,13 @@ class ChainSystem:
                 revenue = revenues[j]
                 feed = feeds[j]
                 if s == 0:
-                    wages = agent.jobs * self.wage_general.get(agent.region, 0.0)
+                    wages = agent.jobs * wage_general.get(agent.region, 0.0)
                     variable = out_reo * (agent.opex_usd_per_t_reo or 0.0)
                     energy_mwh = out_t * row.energy_mwh_per_t
                 else:
                     jobs = row.jobs_per_kt * agent.capacity_t_per_year / 1000.0
-                    wages = jobs * ((1 - row.skilled_share) * self.wage_general.get(agent.region, 0.0)
-                                    + row.skilled_share * self.wage_skilled.get(agent.region, 0.0))
+                    wages = jobs * ((1 - row.skilled_share) * wage_general.get(agent.region, 0.0)
+                                    + row.skilled_share * wage_skilled.get(agent.region, 0.0))
                     energy_mwh = out_t * row.energy_mwh_per_t
                     variable = out_t * row.opex_usd_per_t
                 node = agent.power_node
@@ -312,8 +363,7 @@ class ChainSystem:
                 power_usd = energy_mwh * price
                 profit = revenue - feed - variable - power_usd - wages
                 value_added += revenue - feed - variable - power_usd
-                self.value_added_by_facility[agent.facility_id] = (revenue - feed - variable
-                                                                   - power_usd)
+                value_added_by_facility[agent.facility_id] = revenue - feed - variable - power_usd
                 total_revenue += revenue
                 opex.append(variable)
                 power.append(power_usd)
@@ -322,11 +372,11 @@ class ChainSystem:
                     tax_federal.append(profit * PROFIT_TAX_FEDERAL)
                     tax_regional.append(profit * PROFIT_TAX_REGIONAL)
                 if s == 0:
-                    agent.record_month(out_reo, profit, p.closure_months,
+                    agent.record_month(out_reo, profit, closure_months,
                                        reserves_known=agent.reserves_t_reo > 0)
                 else:
-                    agent.record_month(out_t, profit, p.closure_months)
-                if node is not None and len(nodes):
+                    agent.record_month(out_t, profit, closure_months)
+                if node is not None and nodes:
                     load[node_index[node]] += energy_mwh * 12.0 / HOURS_PER_YEAR
         led.pay_each("firms", "firms", opex, "opex")
         led.pay_each("firms", "firms", power, "power")
@@ -385,8 +435,7 @@ class ChainSystem:
             export_revenue_usd_per_year=export_usd * 12.0,
             exogenous_exports_usd_per_year=exogenous * 12.0,
             value_added_usd_per_year=value_added * 12.0, public_support_usd=support,
-            investment_usd=invest, net_lending_imbalance_usd=accounts.imbalance_usd,
-            mass_residual_t=float(np.abs(mass_residual_t(x, r)).max()))
+            investment_usd=invest, net_lending_imbalance_usd=accounts.imbalance_usd)
 
     def spend_capex(self, capex_usd: float, months: int, imported_share: float,
                     subsidy_share: float) -> None:
@@ -408,7 +457,7 @@ class ChainSystem:
                 i = names.index(pl.region)
                 general[i] += jobs * (1 - row.skilled_share)
                 skilled[i] += jobs * row.skilled_share
-        for m in self.model.mines:
+        for m in self.mines():
             if m.state in (FacilityState.OPERATING, FacilityState.BUILDING):
                 general[names.index(m.region)] += m.jobs
         for y in getattr(self.model, "shipyards", ()):  # yards' added capacity (issue #5)

@@ -70,6 +70,55 @@ class Project(NamedTuple):
 
 
 @dataclass(frozen=True)
+class Offer:
+    """Plants of one stage (or sector) in each size (rows) at each site (columns), valued at
+    once: a January values thousands of them and builds a few, so a :class:`Project` is made
+    only for those asked for."""
+
+    stage: str
+    site_ids: list[str]
+    sizes: list[float]  # per row: product t/yr (a sector's units/yr)
+    capex_usd: list[float]  # per row: paid by the investor (after support)
+    subsidy_usd: list[float]  # per row
+    npv_usd: np.ndarray  # (sizes, sites)
+    lead_years: int
+    imported_share: float
+
+    def project(self, i: int, j: int, npv_usd: float) -> Project:
+        return Project("plant", self.stage, self.site_ids[j], self.sizes[i], self.capex_usd[i],
+                       self.subsidy_usd[i], npv_usd, self.lead_years, self.imported_share)
+
+    def projects(self) -> list[Project]:
+        """Every project, size by size, site by site."""
+        return [self.project(i, j, value) for i, row in enumerate(self.npv_usd.tolist())
+                for j, value in enumerate(row)]
+
+    def best(self, budget_usd: float) -> Project | None:
+        """The project :func:`best_project` would pick among these: the first of the best
+        by :func:`_rank` of those with NPV > 0 whose yearly outlay fits ``budget_usd`` (the
+        same divisions as :attr:`Project.profitability`, on arrays)."""
+        rows = [i for i, capex in enumerate(self.capex_usd)
+                if capex / self.lead_years <= budget_usd]
+        if not rows:
+            return None
+        npv = self.npv_usd[rows]
+        good = npv > 0
+        if not good.any():
+            return None
+        paid = np.array([max(self.capex_usd[i] + self.subsidy_usd[i], 1.0) for i in rows])
+        profitability = npv / paid[:, None]
+        top = profitability[good].max()
+        ii, jj = np.nonzero(good & (profitability == top))  # size by size, site by site
+        return max((self.project(rows[i], j, float(npv[i, j]))
+                    for i, j in zip(ii.tolist(), jj.tolist(), strict=True)), key=_rank)
+
+
+def _rank(project: Project) -> tuple:
+    """How investors rank projects: profitability index, then NPV (then ids, for a total order)."""
+    return project.profitability, project.npv_usd, project.site_id, project.stage
+
+
+@dataclass(frozen=True)
 class PlantRow:
     """A plant created by an investor, as a facility row."""
 
@@ -158,6 +207,17 @@ def site_risk_premium(model: SiberiaModel, lat: float, lon: float) -> float:
     return threats.site_premium(lat, lon) if threats is not None else 0.0
 
 
+def site_rates(model: SiberiaModel, investor: Investor, sites: list) -> np.ndarray:
+    """Each site's discount rate for an investor: ``discount_rate`` + its hurdle premium + the
+    site's risk premium + ``home_region_advantage`` outside its home regions (added in that
+    order, as on Python floats)."""
+    p = model.params
+    premium, regions = model.chain.site_premiums(sites)
+    away = np.array([region not in investor.home_regions for region in regions])
+    return (p.discount_rate + investor.hurdle_premium + premium
+            + np.where(away, p.home_region_advantage, 0.0))
+
+
 def _committed_t_reo(model: SiberiaModel, stage: str) -> float:
     chain = model.chain
     states = (FacilityState.OPERATING, FacilityState.BUILDING)
@@ -173,7 +233,15 @@ def _ramp_months(model: SiberiaModel, stage: str) -> float:
 
 def appraise_stage(model: SiberiaModel, investor: Investor, stage: str, sites: list, year: int,
                    prices: np.ndarray) -> list[Project]:
-    """Every plant of one stage at ``sites`` in the stage's sizes (vectorised over sites)."""
+    """Every plant of one stage at ``sites`` in the stage's sizes."""
+    offer = stage_offer(model, investor, stage, sites, year, prices)
+    return offer.projects() if offer is not None else []
+
+
+def stage_offer(model: SiberiaModel, investor: Investor, stage: str, sites: list, year: int,
+                prices: np.ndarray) -> Offer | None:
+    """Every plant of one stage at ``sites`` in the stage's sizes (vectorised over sites);
+    None where the feed allows no plant."""
     p = model.params
     chain = model.chain
     s = STAGES.index(stage)
@@ -200,13 +268,8 @@ def appraise_stage(model: SiberiaModel, investor: Investor, stage: str, sites: l
     dom_left = max(demand - committed, 0.0)
     node, to_market, from_border = chain.site_arrays(sites)
     site_power = prices[node]
-    site_wage = np.array([(1 - row.skilled_share) * chain.wage_general[site.region]
-                          + row.skilled_share * chain.wage_skilled[site.region]
-                          for site in sites])
-    rate = np.array([p.discount_rate + investor.hurdle_premium
-                     + site_risk_premium(model, site.lat, site.lon)
-                     + (0.0 if site.region in investor.home_regions else p.home_region_advantage)
-                     for site in sites])
+    site_wage = chain.site_wages(stage, sites)
+    rate = site_rates(model, investor, sites)
     ramp_months = _ramp_months(model, stage)
     first = row.plant_sizes_tpa[0] * k
     # each size's scalars, as Python computes them; then every (size, site) at once
@@ -233,7 +296,7 @@ def appraise_stage(model: SiberiaModel, investor: Investor, stage: str, sites: l
         plans.append((size, (need - dom_feed) / chain.k[s - 1], revenue - feed, jobs, capex,
                       subsidy))
     if not plans:
-        return []
+        return None
 
     def column(i: int) -> np.ndarray:
         return np.array([plan[i] for plan in plans], dtype=float)[:, None]
@@ -248,12 +311,8 @@ def appraise_stage(model: SiberiaModel, investor: Investor, stage: str, sites: l
     paid = [plan[4] - plan[5] for plan in plans]
     values = npv_many(np.array(paid)[:, None], lead, cash, p.plant_life_years, rate, ramp_loss,
                       compensated=np.array([[type(c) is float] for c in paid]))
-    out = []
-    for plan, investor_capex, row_values in zip(plans, paid, values.tolist(), strict=True):
-        for site, value in zip(sites, row_values, strict=True):
-            out.append(Project("plant", stage, site.id, plan[0], investor_capex, plan[5], value,
-                               lead, row.equipment_import_share))
-    return out
+    return Offer(stage, [site.id for site in sites], [plan[0] for plan in plans], paid,
+                 [plan[5] for plan in plans], values, lead, row.equipment_import_share)
 
 
 def appraise_mine(model: SiberiaModel, investor: Investor, mine, year: int) -> list[Project]:
@@ -289,34 +348,48 @@ def appraise_mine(model: SiberiaModel, investor: Investor, mine, year: int) -> l
     return out
 
 
-def candidates(model: SiberiaModel, investor: Investor, year: int) -> list[Project]:
+def _appraisals(model: SiberiaModel, investor: Investor, year: int) -> list[Offer | list[Project]]:
+    """The projects open to an investor, stage by stage: a plant stage's or a sector's as an
+    :class:`Offer`, the deposits' as projects."""
     prices = model.expected_node_prices(year)
-    out: list[Project] = []
+    out: list[Offer | list[Project]] = []
     sectors = getattr(model, "sectors", None)
     for stage in investor.stages:
         if sectors is not None and stage in sectors.rows:  # aluminium, electronics, ...
-            out.extend(sectors.appraise(investor, stage, year, prices))
-            continue
-        if stage == "mining":
-            for mine in model.mines:
-                if mine.state is FacilityState.PLANNED:
-                    out.extend(appraise_mine(model, investor, mine, year))
-            continue
-        sites = list(model.scenario_data.industrial_sites)
-        if sites:
-            out.extend(appraise_stage(model, investor, stage, sites, year, prices))
+            offer = sectors.appraise(investor, stage, year, prices)
+        elif stage == "mining":
+            offer = [pr for mine in model.chain.mines() if mine.state is FacilityState.PLANNED
+                     for pr in appraise_mine(model, investor, mine, year)]
+        else:
+            sites = list(model.scenario_data.industrial_sites)
+            offer = stage_offer(model, investor, stage, sites, year, prices) if sites else None
+        if offer:
+            out.append(offer)
+    return out
+
+
+def candidates(model: SiberiaModel, investor: Investor, year: int) -> list[Project]:
+    out: list[Project] = []
+    for offer in _appraisals(model, investor, year):
+        out.extend(offer.projects() if isinstance(offer, Offer) else offer)
     return out
 
 
 def best_project(model: SiberiaModel, investor: Investor, year: int,
                  budget_usd: float) -> Project | None:
     """The candidate with the best profitability index among those with NPV > 0 whose yearly
-    capital outlay fits the investor's remaining yearly budget."""
-    good = [pr for pr in candidates(model, investor, year)
-            if pr.npv_usd > 0 and pr.capex_usd / pr.lead_years <= budget_usd]
-    if not good:
-        return None
-    return max(good, key=lambda pr: (pr.profitability, pr.npv_usd, pr.site_id, pr.stage))
+    capital outlay fits the investor's remaining yearly budget (the first such, in the
+    order of :func:`candidates`)."""
+    best = []
+    for offer in _appraisals(model, investor, year):
+        if isinstance(offer, Offer):
+            pick = offer.best(budget_usd)
+            if pick is not None:
+                best.append(pick)
+        else:
+            best.extend(pr for pr in offer
+                        if pr.npv_usd > 0 and pr.capex_usd / pr.lead_years <= budget_usd)
+    return max(best, key=_rank) if best else None
 
 
 def build(model: SiberiaModel, investor: Investor, project: Project, year: int) -> str:

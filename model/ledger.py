@@ -37,8 +37,8 @@ update (about a microsecond); vectorised agents pay a whole vector at once with
 
 from __future__ import annotations
 
+import functools
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -112,12 +112,22 @@ def _net_lending(cells: np.ndarray) -> dict[str, float]:
     return {name: float(v) for name, v in zip(ACCOUNTS, net, strict=True)}
 
 
-@dataclass(frozen=True)
 class MonthAccounts:
-    """One closed month: its flows ``(payer, payee, kind) -> USD`` and each account's net lending."""
+    """One closed month: its flows ``(payer, payee, kind) -> USD`` and each account's net lending.
 
-    flows: dict[tuple[str, str, str], float]
-    net_lending: dict[str, float]
+    Both are made from the month's cells when first read: the chain closes a month every
+    month and reads only the imbalance."""
+
+    def __init__(self, cells: np.ndarray):
+        self._cells = cells  # (payer, payee, kind), a copy of its own
+
+    @functools.cached_property
+    def flows(self) -> dict[tuple[str, str, str], float]:
+        return _flows_dict(self._cells)
+
+    @functools.cached_property
+    def net_lending(self) -> dict[str, float]:
+        return _net_lending(self._cells)
 
     def total(self, kind: str, payer: str | None = None, payee: str | None = None) -> float:
         """USD of one kind paid in the month, optionally only by ``payer`` and/or to ``payee``."""
@@ -249,7 +259,7 @@ class Ledger:
     # --- months ----------------------------------------------------------------------------
     def close_month(self) -> MonthAccounts:
         """Hand back this month's accounts, add them to the totals and start the next month at zero."""
-        month = MonthAccounts(flows=_flows_dict(self._month), net_lending=_net_lending(self._month))
+        month = MonthAccounts(self._month.copy())
         self._totals += self._month
         self._month.fill(0.0)  # in place: ``_month_flat`` stays a view of it
         self.months_closed += 1

@@ -53,7 +53,7 @@ from model.markets.sectors import clear_sector
 
 if TYPE_CHECKING:
     from agents import Investor, ProcessingPlant
-    from model.investment import Project
+    from model.investment import Offer
     from model.siberia_model import SiberiaModel
 
 REE_SECTOR = "rare_earths"
@@ -84,12 +84,15 @@ class _Fleet:
     the same within a year (freight is priced per year)."""
 
     plants: list
+    ids: list[str]
     year: int
     node: np.ndarray  # index of each plant's power node
     energy: np.ndarray  # MWh per unit
     freight: np.ndarray  # USD per unit to its market
     jobs: np.ndarray
     siberian: np.ndarray  # bool
+    # each plant's capacity, units/yr, where none of them ramps up (every ramp share is 1)
+    capacity: np.ndarray | None = None
     wage: np.ndarray | None = None  # USD/month per job, at the wages set ``wages_cleared`` times
     wages_cleared: int = -1
 
@@ -106,8 +109,12 @@ class SectorSystem:
         n_nodes = len(model.power.nodes) if model.power is not None else 0
         self.load_mw_by_node = np.zeros(n_nodes)
         self.last: dict[str, SectorRecord] = {sid: SectorRecord() for sid in self.ids}
+        self._magnet_demand: float | None = None  # of the records in ``last``
         self._planned: dict[str, tuple] = {}  # sector -> (its _Fleet, the month's result)
+        self._idle: list[ProcessingPlant] = []  # the month's plants with no output decided
         self._freight: dict[tuple[str, int], float] = {}
+        self._prices: dict[tuple, tuple[float, float]] = {}  # (sector, date, levers) -> prices
+        self._site_costs: dict[tuple, tuple] = {}  # (sector, sites) -> ((year, wages), arrays)
         self._fleets: dict[str, _Fleet] = {}
         self._siberian_chain: tuple[tuple, list] = ((), [])  # (fleet sizes, Siberian facilities)
         self._new_plant_ids: dict[tuple[int, bool], list[str]] = {}
@@ -139,11 +146,21 @@ class SectorSystem:
         return index
 
     def prices(self, sector: str) -> tuple[float, float]:
-        """(domestic import parity, export price) per unit this month, USD."""
+        """(domestic import parity, export price) per unit this month, USD; kept for the month,
+        as the output decision, the bookings and the appraisals all ask for them."""
         row = self.rows[sector]
-        world = row.world_price_usd_per_unit * self.price_index(
-            sector, self.model.calendar.fractional_year)
-        return world * (1 + row.import_markup), world * (1 - self.model.params.export_price_discount)
+        params = self.model.params
+        lever = row.price_multiplier_param
+        key = (sector, self.model.calendar.fractional_year, params.export_price_discount,
+               getattr(params, lever) if lever is not None else None)
+        cached = self._prices.get(key)
+        if cached is None:
+            if len(self._prices) > 64:  # last months' prices are not asked for again
+                self._prices.clear()
+            world = row.world_price_usd_per_unit * self.price_index(sector, key[1])
+            cached = self._prices[key] = (world * (1 + row.import_markup),
+                                          world * (1 - params.export_price_discount))
+        return cached
 
     def demand_units_per_year(self, sector: str, years: float) -> float:
         """Domestic demand open to the sector's modelled plants, ``years`` after the start: the
@@ -186,6 +203,19 @@ class SectorSystem:
             self._freight[key] = cached
         return cached
 
+    def site_costs(self, sector: str, sites) -> tuple[np.ndarray, np.ndarray]:
+        """(freight of a unit to its market, monthly wage) at each candidate site, for the
+        appraisals: kept for the year and until the labour market next sets the wages."""
+        model = self.model
+        key = (sector, tuple(site.id for site in sites))
+        stamp = (model.calendar.year, model.chain.wages_cleared)
+        cached = self._site_costs.get(key)
+        if cached is None or cached[0] != stamp:
+            cached = self._site_costs[key] = (stamp, (
+                np.array([self.freight_usd_per_unit(sector, site) for site in sites]),
+                np.array([self.wage_usd_per_month(sector, site.region) for site in sites])))
+        return cached[1]
+
     def wage_usd_per_month(self, sector: str, region: str) -> float:
         row = self.rows[sector]
         chain = self.model.chain
@@ -202,13 +232,16 @@ class SectorSystem:
         if fleet is None or fleet.year != year or fleet.plants != plants:
             model = self.model
             fleet = self._fleets[sector] = _Fleet(
-                plants=plants, year=year,
+                plants=plants, ids=[p.facility_id for p in plants], year=year,
                 node=np.array([self._node_index[p.power_node] for p in plants], dtype=int),
                 energy=np.array([self.energy_mwh_per_unit(p) for p in plants]),
                 freight=np.array([self.freight_usd_per_unit(sector, p) for p in plants]),
                 jobs=np.array([self.jobs(p) for p in plants]),
                 siberian=np.array([model.region_is_siberian(p.region) for p in plants],
-                                  dtype=bool))
+                                  dtype=bool),
+                # a plant's ramp is set when it comes online, which changes the set of plants
+                capacity=(np.array([p.capacity_t_per_year for p in plants])
+                          if all(p.ramp_months <= 0 for p in plants) else None))
         return fleet
 
     # --- step 1: output decisions, before the power market -------------------------------------
@@ -226,12 +259,16 @@ class SectorSystem:
             last_price = power.last.node_price if power.last is not None else \
                 power.forecast_prices(cal.year, model.committed_load_mw_by_node(),
                                       model.planner.hydro_online_by)
-        load = np.zeros(len(power.nodes) if power is not None else 0)
+        n_nodes = len(power.nodes) if power is not None else 0
+        load_nodes, load_mw = [], []  # each sector's plants' loads, added up in this order below
         self._planned = {}
         operating: dict[str, list[ProcessingPlant]] = {sid: [] for sid in self.ids}
+        self._idle = []  # the plants not deciding an output: the bookings zero their month
         for p in model.sector_plants:
             if p.state is FacilityState.OPERATING and p.sector in operating:
                 operating[p.sector].append(p)
+            else:
+                self._idle.append(p)
         for sid in self.ids:
             row = self.rows[sid]
             plants = operating[sid]
@@ -239,7 +276,9 @@ class SectorSystem:
                 continue
             fleet = self._fleet(sid, plants)
             node, energy, freight = fleet.node, fleet.energy, fleet.freight
-            cap = np.array([p.capacity_t_per_year * p.ramp_share() for p in plants]) \
+            full = fleet.capacity  # × a ramp share of 1 where none ramps up: the same numbers
+            cap = (full if full is not None else
+                   np.array([p.capacity_t_per_year * p.ramp_share() for p in plants])) \
                 * row.max_utilisation * hours / HOURS_PER_YEAR
             price_node = last_price[node] if last_price is not None else np.zeros(len(plants))
             cost = row.materials_usd_per_unit + energy * price_node + freight
@@ -247,7 +286,12 @@ class SectorSystem:
             demand = self.demand_units_per_year(sid, years) * hours / HOURS_PER_YEAR
             r = clear_sector(cap, cost, p_dom, p_exp, demand)
             self._planned[sid] = (fleet, r)
-            np.add.at(load, node, r.output * energy / hours)
+            load_nodes.append(node)
+            load_mw.append(r.output * energy / hours)
+        # bincount adds each plant's load at its node one after another from nought, as
+        # np.add.at did sector by sector
+        load = (np.bincount(np.concatenate(load_nodes), weights=np.concatenate(load_mw),
+                            minlength=n_nodes) if load_nodes else np.zeros(n_nodes))
         self.load_mw_by_node = load
         return load
 
@@ -267,11 +311,11 @@ class SectorSystem:
         asked = res.load_mwh[:, kind]  # load asked (MWh); unserved_mwh: what was shed
         served = np.where(asked > 0, 1.0 - res.unserved_mwh[:, kind] / np.maximum(asked, 1e-9),
                           1.0)
+        self._magnet_demand = None  # the records are this month's from here
         for sid in self.ids:
-            rec = SectorRecord(power_mwh_per_year_by_node=np.zeros(len(power.nodes)))
-            self.last[sid] = rec
             planned = self._planned.get(sid)
             if planned is None:
+                self.last[sid] = SectorRecord(power_mwh_per_year_by_node=np.zeros(len(power.nodes)))
                 continue
             row = self.rows[sid]
             fleet, r = planned
@@ -302,18 +346,21 @@ class SectorSystem:
             led.pay("firms", "regions", taxed * PROFIT_TAX_REGIONAL, "taxes")
             led.pay("rest_of_world", "firms", float(exp @ np.full(len(exp), p_exp)), "exports")
             led.pay("firms", "firms", float(dom_total * p_dom), "sales")
-            for pl, out_j, profit_j, freight_j, value_added_j in zip(
-                    plants, out.tolist(), profit.tolist(), freight_usd.tolist(),
-                    value_added.tolist(), strict=True):
-                pl.record_month(out_j, profit_j, p.closure_months)
-                pl.cargo_t = out_j * row.freight_t_per_unit
+            closure_months, cargo_t_per_unit = p.closure_months, row.freight_t_per_unit
+            for pl, out_j, profit_j, freight_j in zip(plants, out.tolist(), profit.tolist(),
+                                                      freight_usd.tolist(), strict=True):
+                pl.record_month(out_j, profit_j, closure_months)
+                pl.cargo_t = out_j * cargo_t_per_unit
                 pl.cargo_cost_usd = freight_j
-                self.value_added_by_facility[pl.facility_id] = value_added_j
+            self.value_added_by_facility.update(zip(fleet.ids, value_added.tolist(), strict=True))
+            # the node power: bincount adds from nought one plant after another, as np.add.at
+            # on zeros did
+            rec = self.last[sid] = SectorRecord(power_mwh_per_year_by_node=np.bincount(
+                node, weights=mwh * per_year, minlength=len(power.nodes)))
             rec.output_units_per_year = float(out_total * per_year)
             rec.siberia_output_units_per_year = float(out[sib].sum() * per_year)
             rec.siberia_value_added_usd_per_year = float(value_added[sib].sum() * per_year)
             rec.siberia_power_mwh_per_year = float(mwh[sib].sum() * per_year)
-            np.add.at(rec.power_mwh_per_year_by_node, node, mwh * per_year)
             key = (sid, cal.year)
             year_mwh = self.power_mwh_by_year.setdefault(key, np.zeros(len(power.nodes)))
             np.add.at(year_mwh, node, mwh)
@@ -321,9 +368,8 @@ class SectorSystem:
             rec.domestic_sales_usd_per_year = float(dom_total * p_dom * per_year)
             rec.export_usd_per_year = float(exp.sum() * p_exp * per_year)
             rec.magnet_t_per_year = float(out_total * row.magnet_t_per_unit * per_year)
-        booked = {pl.facility_id for fleet, _ in self._planned.values() for pl in fleet.plants}
-        for pl in model.sector_plants:  # idle plants (building, disrupted, closed) ship nothing
-            if pl.state is not FacilityState.OPERATING and pl.facility_id not in booked:
+        for pl in self._idle:  # idle plants (building, disrupted, closed) ship nothing
+            if pl.state is not FacilityState.OPERATING:
                 pl.output_t = 0.0
                 pl.cargo_t = 0.0
                 pl.cargo_cost_usd = 0.0
@@ -381,8 +427,11 @@ class SectorSystem:
         return 12.0 * sum(self.value_added_by_facility.get(fid, 0.0) for fid in ids)
 
     def magnet_demand_t_per_year(self) -> float:
-        """Magnets (t/yr) the domestic plants of all sectors used last month (electronics)."""
-        return float(sum(r.magnet_t_per_year for r in self.last.values()))
+        """Magnets (t/yr) the domestic plants of all sectors used last month (electronics);
+        kept until the next bookings (the chain, its demand and the indicators ask often)."""
+        if self._magnet_demand is None:
+            self._magnet_demand = float(sum(r.magnet_t_per_year for r in self.last.values()))
+        return self._magnet_demand
 
     def tier_supply_usd_per_year(self, tier_id: str) -> float:
         """Imports of a demand tier replaced by domestic sector output (USD/yr, import parity)."""
@@ -426,7 +475,7 @@ class SectorSystem:
 
     # --- investment ----------------------------------------------------------------------------
     def appraise(self, investor: Investor, sector: str, year: int,
-                 prices: np.ndarray) -> list[Project]:
+                 prices: np.ndarray) -> Offer | None:
         from model.sectors_invest import appraise_sector
 
         return appraise_sector(self, investor, sector, year, prices)

@@ -29,7 +29,7 @@ import numpy as np
 
 from agents.facility import FacilityState
 from model.chain import PROFIT_TAX
-from model.investment import PlantRow, Project, learning_factor, npv_many, site_risk_premium
+from model.investment import Offer, PlantRow, Project, learning_factor, npv_many, site_rates
 
 if TYPE_CHECKING:
     from agents import Investor
@@ -37,16 +37,17 @@ if TYPE_CHECKING:
 
 
 def appraise_sector(system: SectorSystem, investor: Investor, sector: str, year: int,
-                    prices: np.ndarray) -> list[Project]:
-    """Every plant of ``sector`` at its sites in its sizes (vectorised over sites)."""
+                    prices: np.ndarray) -> Offer | None:
+    """Every plant of ``sector`` at its sites in its sizes (vectorised over sites); None where
+    none is offered."""
     model = system.model
     p = model.params
     if not p.sector_expansion:
-        return []
+        return None
     row = system.rows[sector]
     sites = [s for s in model.scenario_data.industrial_sites if not row.sites or s.id in row.sites]
     if not sites:
-        return []
+        return None
     chain = model.chain
     lead = max(int(round(row.lead_time_years + p.sanctions_delay_years
                          * row.equipment_import_share)), 1)
@@ -60,12 +61,8 @@ def appraise_sector(system: SectorSystem, investor: Investor, sector: str, year:
     demand = system.demand_units_per_year(sector, online - model.calendar.start_year + 0.5)
     dom_left = max(demand - committed, 0.0)
     site_power = prices[chain.site_arrays(sites)[0]]
-    site_wage = np.array([system.wage_usd_per_month(sector, site.region) for site in sites])
-    freight = np.array([system.freight_usd_per_unit(sector, site) for site in sites])
-    rate = np.array([p.discount_rate + investor.hurdle_premium
-                     + site_risk_premium(model, site.lat, site.lon)
-                     + (0.0 if site.region in investor.home_regions else p.home_region_advantage)
-                     for site in sites])
+    freight, site_wage = system.site_costs(sector, sites)
+    rate = site_rates(model, investor, sites)
     first = row.plant_sizes[0]
     unit_cost = row.materials_usd_per_unit + row.energy_mwh_per_unit * site_power + freight
     # each size's scalars, as Python computes them; then every (size, site) at once
@@ -80,7 +77,7 @@ def appraise_sector(system: SectorSystem, investor: Investor, sector: str, year:
                  * (1 + p.sanctions_capex_premium * row.equipment_import_share))
         plans.append((size, q, revenue, jobs, capex))
     if not plans:
-        return []
+        return None
 
     def column(i: int) -> np.ndarray:
         return np.array([plan[i] for plan in plans], dtype=float)[:, None]
@@ -89,12 +86,9 @@ def appraise_sector(system: SectorSystem, investor: Investor, sector: str, year:
     cash = cash - PROFIT_TAX * np.maximum(cash, 0.0)
     values = npv_many(column(4), lead, cash, p.plant_life_years, rate,
                       compensated=np.array([[type(plan[4]) is float] for plan in plans]))
-    out = []
-    for (size, _, _, _, capex), row_values in zip(plans, values.tolist(), strict=True):
-        for site, value in zip(sites, row_values, strict=True):
-            out.append(Project("plant", sector, site.id, size, capex, 0.0, value, lead,
-                               row.equipment_import_share))
-    return out
+    return Offer(sector, [site.id for site in sites], [plan[0] for plan in plans],
+                 [plan[4] for plan in plans], [0.0] * len(plans), values, lead,
+                 row.equipment_import_share)
 
 
 def build_sector_plant(system: SectorSystem, investor: Investor, project: Project,

@@ -98,7 +98,7 @@ def clear_chain(x: ChainMonth) -> ChainResult:
                   if x.feed_world_price_usd_per_t is None
                   else np.asarray(x.feed_world_price_usd_per_t, dtype=float))
     feed_export = feed_world * (1.0 - x.export_discount)
-    feed_import = feed_world * (1.0 + np.append(0.0, x.import_markup[:-1]))
+    feed_import = feed_world * (1.0 + np.concatenate(([0.0], x.import_markup[:-1])))
     outputs, margins, revenues, feed_costs = [], [], [], []
     feed_dom = np.zeros(n_stages)
     feed_imp = np.zeros(n_stages)

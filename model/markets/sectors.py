@@ -12,8 +12,8 @@ cheaper plants: ``d_j = clip(D − Σ_{i cheaper} q_i, 0, q_j)`` for plants that
 at a profit (``c_j < p_dom``), none for the others. It produces all it can when its blended
 margin ``(d_j p_dom + (q_j − d_j) p_exp) / q_j − c_j`` is positive, else only ``d_j`` when
 ``p_dom > c_j``, else nothing. Either way its domestic sales are ``d_j`` (a plant that sells
-nothing at home is dearer than every plant that does), so the whole month is a few vector
-operations over the sector's plants — no Python loop.
+nothing at home is dearer than every plant that does), so the month is one pass over the
+sector's plants in merit order.
 """
 
 from __future__ import annotations
@@ -48,21 +48,23 @@ def clear_sector(capacity: np.ndarray, cost_usd_per_unit: np.ndarray, price_dome
     if n == 0:
         z = np.zeros(0)
         return SectorMonth(z, z, z, z)
-    order = np.argsort(cost, kind="stable")
-    cap_o, cost_o = cap[order], cost[order]
-    sells_home = cost_o < price_domestic_usd
-    home_cap = np.where(sells_home, cap_o, 0.0)
-    before = np.cumsum(home_cap) - home_cap
-    # clip(D − before, 0, q), written as the maximum and minimum it is (cheaper on few plants)
-    dom_o = np.where(sells_home,
-                     np.minimum(np.maximum(max(demand_units, 0.0) - before, 0.0), cap_o), 0.0)
-    positive = cap_o > 0
-    blended = np.divide(dom_o * price_domestic_usd + (cap_o - dom_o) * price_export_usd, cap_o,
-                        out=np.zeros(n), where=positive)
-    full = positive & (blended - cost_o > 0)
-    out_o = np.where(full, cap_o, dom_o)  # dom_o is nought where it cannot sell at home
-    exp_o = out_o - dom_o
-    rev_o = dom_o * price_domestic_usd + exp_o * price_export_usd
-    output, domestic, exported, revenue = np.empty((4, n))
-    output[order], domestic[order], exported[order], revenue[order] = out_o, dom_o, exp_o, rev_o
-    return SectorMonth(output=output, domestic=domestic, exported=exported, revenue_usd=revenue)
+    caps, costs = cap.tolist(), cost.tolist()
+    p_dom, p_exp = float(price_domestic_usd), float(price_export_usd)
+    demand = max(demand_units, 0.0)
+    output, domestic, exported, revenue = ([0.0] * n for _ in range(4))
+    home_total = 0.0  # capacity of the cheaper plants that sell at home, added up in merit order
+    # a sector has tens of plants: a loop on Python floats (the same IEEE operations, the
+    # running total added as ``np.cumsum`` adds it) costs less than NumPy's calls on them
+    for j in np.argsort(cost, kind="stable").tolist():
+        q, c = caps[j], costs[j]
+        home = q if c < p_dom else 0.0
+        home_total = home_total + home
+        before = home_total - home
+        dom = min(max(demand - before, 0.0), q) if c < p_dom else 0.0
+        blended = (dom * p_dom + (q - dom) * p_exp) / q if q > 0 else 0.0
+        out = q if q > 0 and blended - c > 0 else dom  # dom is nought where it cannot sell at home
+        exp = out - dom
+        output[j], domestic[j], exported[j] = out, dom, exp
+        revenue[j] = dom * p_dom + exp * p_exp
+    return SectorMonth(output=np.array(output), domestic=np.array(domestic),
+                       exported=np.array(exported), revenue_usd=np.array(revenue))
