@@ -76,7 +76,10 @@ class FreightSystem:
         self._costs: dict[tuple[int, int], np.ndarray] = {}  # (year, source node) -> costs
         self._nodes: dict[tuple[float, float], int] = {}
         self._ends: dict[tuple[float, float, float, float], tuple[int, int, float]] = {}
-        self._graphs: dict[int, csr_matrix] = {}  # year -> all-year links at this year's tariffs
+        # year -> the all-year links at this year's tariffs, named by which links and tariffs
+        # (a route opens, or shippers change tariffs, in few years); rows per such graph
+        self._graph_keys: dict[int, bytes] = {}
+        self._graphs: dict[bytes, tuple[csr_matrix, dict[int, np.ndarray]]] = {}
         p = model.params
         self.opens_year = {NSR_RAIL_LINK_ROUTE: p.nsr_rail_link_year or None}
         self.moscow_node = self.net.nearest_node(*MOSCOW)
@@ -146,19 +149,26 @@ class FreightSystem:
         return node
 
     def _all_year_costs(self, year: int, source: int) -> np.ndarray:
-        graph = self._graphs.get(year)
-        if graph is None:
+        key = self._graph_keys.get(year)
+        if key is None:
             net = self.net
             p = self.model.params
             always = np.ones(net.n_links, dtype=bool)
             for month in range(1, 13):
                 always &= link_open(net, month, year, p.icebreaker_support, p.river_development,
                                     self.opens_year)
-            cost = net.link_cost_usd_per_t * self.cost_factor
-            graph = self._graphs[year] = csr_matrix(
-                (np.maximum(cost[always], 1e-9), (net.link_from[always], net.link_to[always])),
-                shape=(net.n_nodes, net.n_nodes))
-        return dijkstra(graph, indices=source)
+            key = self._graph_keys[year] = always.tobytes() + self.cost_factor.tobytes()
+            if key not in self._graphs:
+                cost = net.link_cost_usd_per_t * self.cost_factor
+                self._graphs[key] = (csr_matrix(
+                    (np.maximum(cost[always], 1e-9), (net.link_from[always], net.link_to[always])),
+                    shape=(net.n_nodes, net.n_nodes)), {})
+        graph, rows = self._graphs[key]
+        row = rows.get(source)
+        if row is None:  # the same graph gives the same row: computed once
+            row = rows[source] = dijkstra(graph, indices=source)
+            row.setflags(write=False)
+        return row
 
     # --- the monthly phase --------------------------------------------------------------------
     def _chain_shipments(self) -> tuple[float, float]:
