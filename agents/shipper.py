@@ -62,8 +62,7 @@ class Shipper(mesa.Agent):
         freight = self.model.freight
         p = self.model.params
         net = freight.net
-        months = freight.utilisation_by_year.get(year - 1, [])
-        table = np.array(months) if months else np.zeros((0, net.n_links))  # (months, L)
+        table = freight.utilisation_table(year - 1)  # (months, L)
         utils = []
         for route in self.route_ids:
             if route not in net.route_ids:

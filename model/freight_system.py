@@ -73,6 +73,8 @@ class FreightSystem:
         self.chain_tonnes = 0.0
         self.chain_cost_usd = 0.0
         self.utilisation_by_year: dict[int, list[np.ndarray]] = {}
+        self._table_key: tuple[int, int] | None = None  # utilisation_table's last table
+        self._table = np.zeros((0, self.net.n_links))
         self._costs: dict[tuple[int, int], np.ndarray] = {}  # (year, source node) -> costs
         self._nodes: dict[tuple[float, float], int] = {}
         self._ends: dict[tuple[float, float, float, float], tuple[int, int, float]] = {}
@@ -227,6 +229,18 @@ class FreightSystem:
         return a
 
     # --- readings -----------------------------------------------------------------------------
+    def utilisation_table(self, year: int) -> np.ndarray:
+        """Each recorded month's link utilisation in ``year``, (months, L), read-only: built
+        once for all the shippers that read it each January."""
+        months = self.utilisation_by_year.get(year, [])
+        key = (year, len(months))
+        if self._table_key != key:
+            self._table = (np.array(months) if months
+                           else np.zeros((0, self.net.n_links)))
+            self._table.setflags(write=False)
+            self._table_key = key
+        return self._table
+
     def choke_point_shares(self) -> dict[str, float]:
         """Share of last month's delivered corridor freight that passed each choke point."""
         a = self.last
