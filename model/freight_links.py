@@ -55,6 +55,7 @@ class LinkAccount:
     pv_usd: float = 0.0  # discounted cash so far
     cash_usd: float = 0.0  # this month
     income_12m: list[float] = field(default_factory=list)
+    income_mean_12m: float = 0.0  # np.mean(income_12m), taken once a month by record_month
 
 
 class LinkAccounts:
@@ -94,6 +95,7 @@ class LinkAccounts:
                                            -np.inf, {}),
         }
         self._polygon_capex_seen = 0.0
+        self._future_capex: dict[tuple[str, int, float], float] = {}
 
     def _polygon_capex_usd(self) -> float:
         """Russian Railways' capacity spending on the Trans-Siberian and BAM so far."""
@@ -117,6 +119,8 @@ class LinkAccounts:
             acc.cash_usd = income - spend
             acc.pv_usd += acc.cash_usd * disc
             acc.income_12m = (acc.income_12m + [income])[-12:]
+            # np.mean's own operation (a pairwise sum, then / n) without its per-call overhead
+            acc.income_mean_12m = float(np.add.reduce(np.array(acc.income_12m))) / len(acc.income_12m)
 
     def npv_usd(self, account: str) -> float:
         """The account's NPV as of now (module docstring)."""
@@ -125,16 +129,25 @@ class LinkAccounts:
         p = self.model.params
         r = p.discount_rate
         t_next = (cal.month_index + 1) / 12.0  # the months recorded so far
-        future_capex = sum(usd / (1 + r) ** (y - self.start_year + 0.5)
-                           for y, usd in acc.planned_capex_usd.items() if y > cal.year)
-        value = acc.pv_usd - future_capex
+        value = acc.pv_usd - self._future_capex_usd(acc, cal.year, r)
         if cal.year >= acc.opens_year and acc.income_12m:
             left = acc.life_years - (cal.year - max(acc.opens_year, self.start_year))
             if left > 0:
-                yearly = float(np.mean(acc.income_12m)) * 12.0
+                yearly = acc.income_mean_12m * 12.0
                 annuity = (1 - (1 + r) ** -left) / r if r > 0 else float(left)
                 value += yearly * annuity * (1 + r) ** -t_next
         return float(value)
+
+    def _future_capex_usd(self, acc: LinkAccount, year: int, r: float) -> float:
+        """The account's planned spending after ``year``, discounted to the run's start: the
+        same for a whole year, so summed once a year (the indicators read it monthly)."""
+        key = (acc.id, year, r)
+        usd = self._future_capex.get(key)
+        if usd is None:
+            usd = self._future_capex[key] = sum(
+                u / (1 + r) ** (y - self.start_year + 0.5)
+                for y, u in acc.planned_capex_usd.items() if y > year)
+        return usd
 
     def cash_usd_per_year(self, account: str) -> float:
         return self.accounts[account].cash_usd * 12.0

@@ -114,6 +114,7 @@ class FreightSystem:
                     links = [lk for lk in cand if {self.net.link_from[lk], self.net.link_to[lk]}
                              == {self.net.link_from[best], self.net.link_to[best]}]
             self.choke_links[point.facility_id] = np.array(sorted(links), dtype=int)
+        self._choke_segs = None  # choke_point_shares' view of choke_links, built on first use
 
     # --- route costs for investors ------------------------------------------------------------
     def cost_usd_per_t(self, lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -247,10 +248,23 @@ class FreightSystem:
         total = float(a.flow_delivered_t.sum()) if a is not None else 0.0
         if total <= 0:
             return {k: 0.0 for k in self.choke_links}
-        out = {}
-        for fid, links in self.choke_links.items():
-            out[fid] = float(a.link_volume_t[links].max() / total) if len(links) else 0.0
+        # each point's busiest link: one reduction over all their links, not one per point
+        ids, cut, starts = self._choke_segments()
+        maxima = np.maximum.reduceat(a.link_volume_t[cut], starts).tolist() if len(cut) else []
+        out = dict.fromkeys(self.choke_links, 0.0)  # points with no links: 0
+        for fid, vmax in zip(ids, maxima, strict=True):
+            out[fid] = vmax / total
         return out
+
+    def _choke_segments(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """The choke points that have links, their links end to end and where each starts."""
+        if self._choke_segs is None:
+            ids = [fid for fid, links in self.choke_links.items() if len(links)]
+            sizes = [len(self.choke_links[fid]) for fid in ids]
+            cut = (np.concatenate([self.choke_links[fid] for fid in ids]) if ids
+                   else np.array([], dtype=int))
+            self._choke_segs = ids, cut, np.cumsum([0] + sizes[:-1]).astype(int)
+        return self._choke_segs
 
     def route_utilisation(self, route_ids: tuple[str, ...]) -> float:
         """Mean utilisation of the routes' open links last month."""

@@ -458,7 +458,7 @@ def _summarise(net, flows, month, year, cap, volume, base, alpha, beta, paths, n
             key, routes = (), frozenset()
         else:
             key, routes = path.key, path.routes
-            for r in sorted(routes):
+            for r in path.route_list:
                 route_t[r] += t
             for m in path.link_modes:
                 mode_t[m] += t

@@ -186,10 +186,11 @@ def _path(net: FreightNetwork, g: _SearchGraph, pred_row: np.ndarray, src: int, 
     links = [g.chain_link_list[c] for c in chains]
     arr = np.concatenate(links) if links else np.array([], dtype=int)
     arr.setflags(write=False)  # shared between calls
+    routes = tuple(np.unique(net.link_route[arr]).tolist())
     hit = _Path(links=arr, chains=chains,
                 transfer_usd_per_t=float(g.arc_fixed_usd_per_t[arcs].sum()),
                 mode_bits=int(np.bitwise_or.reduce(1 << g.arc_mode[arcs])),
-                key=tuple(arr.tolist()), routes=frozenset(np.unique(net.link_route[arr]).tolist()),
+                key=tuple(arr.tolist()), routes=frozenset(routes), route_list=routes,
                 link_modes=tuple(np.unique(net.link_mode[arr]).tolist()))
     if len(paths) > _PATH_CACHE_SIZE:
         paths.clear()
@@ -207,6 +208,7 @@ class _Path:
     mode_bits: int  # modes of its arcs, as bits (1 << mode): checked against a flow's modes
     key: tuple[int, ...]  # the links as a tuple: names the path in ``Assignment.flow_paths``
     routes: frozenset[int]  # routes its links belong to
+    route_list: tuple[int, ...]  # the same, ascending (the order the assignment sums them in)
     link_modes: tuple[int, ...]  # modes of its links, ascending
 
 
