@@ -212,10 +212,18 @@ def site_rates(model: SiberiaModel, investor: Investor, sites: list) -> np.ndarr
     site's risk premium + ``home_region_advantage`` outside its home regions (added in that
     order, as on Python floats)."""
     p = model.params
-    premium, regions = model.chain.site_premiums(sites)
-    away = np.array([region not in investor.home_regions for region in regions])
-    return (p.discount_rate + investor.hurdle_premium + premium
-            + np.where(away, p.home_region_advantage, 0.0))
+    # kept per investor, sites and the parameters read: a January asks for them stage by stage
+    # and again after each project started, and the sites' premiums are fixed for the run
+    key = (tuple(site.id for site in sites), p.discount_rate, investor.hurdle_premium,
+           p.home_region_advantage, tuple(investor.home_regions))
+    rates = investor.site_rates.get(key)
+    if rates is None:
+        premium, regions = model.chain.site_premiums(sites)
+        away = np.array([region not in investor.home_regions for region in regions])
+        rates = investor.site_rates[key] = (p.discount_rate + investor.hurdle_premium + premium
+                                            + np.where(away, p.home_region_advantage, 0.0))
+        rates.flags.writeable = False
+    return rates
 
 
 def _committed_t_reo(model: SiberiaModel, stage: str) -> float:
