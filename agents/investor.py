@@ -18,6 +18,7 @@ prices) and counts in the learning curve.
 from __future__ import annotations
 
 import mesa
+import numpy as np
 
 
 class Investor(mesa.Agent):
@@ -36,6 +37,7 @@ class Investor(mesa.Agent):
         self.spent_usd = 0.0
         self.projects: list[str] = []
         self.outlays: list[tuple[int, float]] = []  # (year construction ends, USD per year)
+        self.site_rates: dict[tuple, np.ndarray] = {}  # model.investment.site_rates's, kept
 
     def invest(self, year: int) -> list[str]:
         """Build this year's projects; returns the facility ids started."""

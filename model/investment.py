@@ -152,10 +152,29 @@ def npv_many(capex_usd: np.ndarray, lead_years: int, cash_usd_per_year: np.ndarr
     ``sum`` adds them (:func:`_builtin_sum`; ``compensated``: where the capex was a Python float
     rather than a NumPy scalar, per row)."""
     lead = max(lead_years, 1)
-    power, annuity = _discount_factors(tuple(np.asarray(rates).tolist()), lead, life_years)
-    spend = _builtin_sum([capex_usd / lead / power[y] for y in range(lead)], compensated)
+    rates = tuple(np.asarray(rates).tolist())
+    power, annuity = _discount_factors(rates, lead, life_years)
+    capex = np.asarray(capex_usd, dtype=float)
+    spend = _capital_spend(tuple(capex.ravel().tolist()), capex.shape,
+                           tuple(np.broadcast_to(compensated, capex.shape).ravel().tolist()),
+                           rates, lead, life_years)
     income = cash_usd_per_year * annuity / power[lead]
     return income - spend - first_year_loss_usd / power[lead]
+
+
+@functools.lru_cache(maxsize=1024)
+def _capital_spend(capex: tuple[float, ...], shape: tuple[int, ...], compensated: tuple[bool, ...],
+                   rates: tuple[float, ...], lead: int, life_years: int) -> np.ndarray:
+    """The capital's discounted yearly terms added up, for :func:`npv_many` (``capex`` and
+    ``compensated`` flattened from ``shape``). Read-only: cached, as an investor values the
+    same sizes at the same sites year after year until the learning curve moves (nine calls
+    in ten a run)."""
+    power = _discount_factors(rates, lead, life_years)[0]
+    capex_usd = np.array(capex).reshape(shape)
+    spend = _builtin_sum([capex_usd / lead / power[y] for y in range(lead)],
+                         np.array(compensated).reshape(shape))
+    spend.flags.writeable = False
+    return spend
 
 
 @functools.lru_cache(maxsize=1024)
@@ -212,10 +231,18 @@ def site_rates(model: SiberiaModel, investor: Investor, sites: list) -> np.ndarr
     site's risk premium + ``home_region_advantage`` outside its home regions (added in that
     order, as on Python floats)."""
     p = model.params
-    premium, regions = model.chain.site_premiums(sites)
-    away = np.array([region not in investor.home_regions for region in regions])
-    return (p.discount_rate + investor.hurdle_premium + premium
-            + np.where(away, p.home_region_advantage, 0.0))
+    # kept per investor, sites and the parameters read: a January asks for them stage by stage
+    # and again after each project started, and the sites' premiums are fixed for the run
+    key = (tuple(site.id for site in sites), p.discount_rate, investor.hurdle_premium,
+           p.home_region_advantage, tuple(investor.home_regions))
+    rates = investor.site_rates.get(key)
+    if rates is None:
+        premium, regions = model.chain.site_premiums(sites)
+        away = np.array([region not in investor.home_regions for region in regions])
+        rates = investor.site_rates[key] = (p.discount_rate + investor.hurdle_premium + premium
+                                            + np.where(away, p.home_region_advantage, 0.0))
+        rates.flags.writeable = False
+    return rates
 
 
 def _committed_t_reo(model: SiberiaModel, stage: str) -> float:

@@ -46,7 +46,11 @@ class ThreatSystem:
         self.facilities: list[Facility] = []
         self._rows: list[np.ndarray] = []  # per facility (3, months): hit u, offline z, damage u
         self._p: list[float] = []
-        self._arrays: tuple[np.ndarray, np.ndarray] | None = None
+        # the hit uniforms again, facility by facility in the first rows of a buffer that doubles
+        # when full: a month compares one column with the probabilities, and restacking every
+        # facility's draws each January cost far more than that (~40 ms a run)
+        self._hit_u = np.empty((64, self.months))
+        self._p_array: np.ndarray | None = None
         self.disrupted_until: dict[str, int] = {}
         self._distances: dict[tuple[float, float], tuple[float, float]] = {}
         self._probability: dict[tuple[float, float], float] = {}
@@ -107,11 +111,17 @@ class ThreatSystem:
         rng = self.model.facility_rng(f.facility_id, "threat")
         draws = np.vstack([rng.random(self.months), rng.standard_normal(self.months),
                            rng.random(self.months)])
+        n = len(self.ids)
+        if n == len(self._hit_u):
+            grown = np.empty((2 * n, self.months))
+            grown[:n] = self._hit_u
+            self._hit_u = grown
+        self._hit_u[n] = draws[0]
         self.ids.append(f.facility_id)
         self.facilities.append(f)
         self._rows.append(draws)
         self._p.append(self.probability_at(f.lat, f.lon))
-        self._arrays = None
+        self._p_array = None
 
     def probabilities(self) -> np.ndarray:
         return np.array(self._p)
@@ -179,16 +189,17 @@ class ThreatSystem:
                     f.state = FacilityState.OPERATING
                 del self.disrupted_until[fid]
         if self.hazard.active and t < self.months:
-            if self._arrays is None:
-                self._arrays = (np.stack(self._rows), np.array(self._p))
-            draws, p = self._arrays
-            hit = np.flatnonzero(draws[:, 0, t] < p)
+            if self._p_array is None:
+                self._p_array = np.array(self._p)
+            p = self._p_array
+            hit = np.flatnonzero(self._hit_u[:len(p), t] < p)
             for i in hit:
                 f = self.facilities[i]
                 if f.state is not FacilityState.OPERATING or getattr(f, "backup_for", None):
                     continue  # only a working facility can be knocked out; standby backups idle
-                months = int(self.hazard.offline_months(draws[i, 1, t]))
-                share = float(self.hazard.capital_share(draws[i, 2, t]))
+                draws = self._rows[i]
+                months = int(self.hazard.offline_months(draws[1, t]))
+                share = float(self.hazard.capital_share(draws[2, t]))
                 f.state = FacilityState.DISRUPTED
                 self.disrupted_until[f.facility_id] = t + months
                 self.capital_lost_usd += share * self.capital_usd(f)
