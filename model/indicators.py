@@ -74,11 +74,12 @@ def _operating_mw_by_fuel(m: SiberiaModel) -> tuple[dict[str, float], dict[str, 
     operating = FacilityState.OPERATING
     sums = []
     for name in ("power_stations", "planned_hydro"):
-        by_fuel: dict[str, float] = {}
+        by_fuel: dict[str, list[float]] = {}
         for p in _fixed(m, name):
             if p.state is operating:
-                by_fuel[p.fuel] = by_fuel.get(p.fuel, 0) + p.capacity_mw
-        sums.append(by_fuel)
+                by_fuel.setdefault(p.fuel, []).append(p.capacity_mw)
+        # sum(), not +=: since Python 3.12 it adds floats with compensation
+        sums.append({fuel: sum(mw) for fuel, mw in by_fuel.items()})
     return sums[0], sums[1]
 
 
@@ -108,11 +109,9 @@ def _region_totals(m: SiberiaModel) -> tuple[float, float, float]:
     kept = m._indicator_lists.get("region_totals")
     if kept is None or kept[0] is not regions:
         population = sum(r.population for r in regions if r.siberian)
-        grp = siberian_grp = 0
-        for r in regions:
-            grp += r.base_grp_usd_per_year
-            if r.siberian:
-                siberian_grp += r.base_grp_usd_per_year
+        # sum(), not +=: since Python 3.12 it adds floats with compensation
+        grp = sum(r.base_grp_usd_per_year for r in regions)
+        siberian_grp = sum(r.base_grp_usd_per_year for r in regions if r.siberian)
         kept = m._indicator_lists["region_totals"] = (regions, (population, grp, siberian_grp))
     return kept[1]
 
@@ -288,12 +287,9 @@ def _siberia_processing_share(m: SiberiaModel) -> float:
 
 def _jobs(m: SiberiaModel) -> tuple[float, float]:
     """Jobs in all regions and in the Siberian ones (each summed in the regions' order)."""
-    total = siberian = 0
-    for r in _fixed(m, "regions"):
-        total += r.jobs
-        if r.siberian:
-            siberian += r.jobs
-    return total, siberian
+    regions = _fixed(m, "regions")
+    # sum(), not +=: since Python 3.12 it adds floats with compensation (as the indicators did)
+    return sum(r.jobs for r in regions), sum(r.jobs for r in regions if r.siberian)
 
 
 def _siberia_jobs(m: SiberiaModel) -> float:
