@@ -254,7 +254,8 @@ class ChainSystem:
 
     def mines(self) -> list[Mine]:
         """The deposits' mines, in the model's order, as a list: walking Mesa's AgentSet costs
-        ten times as much, and the mines are all made with the model."""
+        ten times as much, and the mines are all made with the model (agents are never removed,
+        so a change of size is the only change)."""
         if len(self._mines) != len(self.model.mines):
             self._mines = list(self.model.mines)
         return self._mines

@@ -42,7 +42,8 @@ def _fixed(m: SiberiaModel, name: str) -> list:
     """One of the model's agent sets that no longer change once the model is made (regions,
     mines, power stations, planned hydro, shippers) as a plain list in the set's order, kept on
     the model: the indicators iterate these sets every month, and iterating a Mesa AgentSet
-    (weak references) costs a few times a list's."""
+    (weak references) costs a few times a list's. Made again when a set's size changes: agents
+    are never removed from the model (a closed facility keeps its state), so a set only grows."""
     lists = m.__dict__.get("_indicator_lists")
     if lists is None:
         lists = m._indicator_lists = {}
