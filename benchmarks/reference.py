@@ -44,3 +44,15 @@ def agent_steps_per_second(n: int = 1000, steps: int = 200, repeats: int = 3) ->
             model.step()
         best = min(best, time.perf_counter() - t0)
     return n * steps / best
+
+
+def paired_costs(seconds: list[float], rates: list[float]) -> list[float]:
+    """Each run's cost in reference agent-steps: its time times the reference measured just
+    before it (``rates[i]``) or just after it (``rates[i + 1]``), whichever ran faster.
+
+    On a machine whose speed swings within seconds, the fastest run of a series and the fastest
+    reference of it can come from different spells; each run is charged at a reference of its
+    own spell instead, and at the dearer of the two around it."""
+    if len(rates) != len(seconds) + 1:
+        raise ValueError("one reference before the first run and one after each run")
+    return [sec * max(rates[i], rates[i + 1]) for i, sec in enumerate(seconds)]
