@@ -131,13 +131,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--quick", action="store_true", help="one repeat per case, no sweep cases")
     args = ap.parse_args(argv)
     repeats = 1 if args.quick else 3
-    # The reference is measured again after each full run and the best of each is taken: on a
-    # shared machine whose speed swings within seconds (seen: 0.6-1.05 M agent-steps/s a few
-    # seconds apart), one reference at the start can sit in a slow spell the runs miss
-    # A run's cost: its time times the reference measured beside it (paired_costs), the best
-    # of the runs reported. The fastest run times the fastest reference of the whole series
-    # can put a run from a slow spell against a reference from a fast one (seen: 2.02 M
-    # reference agent-steps that way against 1.79 M paired, in one series)
+    # The reference is measured before the first full run and after each: the machine's speed
+    # swings within seconds (seen: 0.55-1.45 M agent-steps/s). A run's cost is its time times
+    # the faster reference beside it (paired_costs), the best run reported: the fastest run
+    # times the fastest reference of the series can put a run from a slow spell against a
+    # reference from a fast one (seen: 2.02 M that way against 1.79 M paired, in one series)
     rates = [agent_steps_per_second()]
     full_run()  # warm caches (scenario files, atlas) as in a sweep worker
     times = []
